@@ -1,0 +1,124 @@
+"""Reading submitted modals (`view.state.values`) into plain values.
+
+Slack sends each input as {block_id: {action_id: {type, value|selected_*}}}.
+Errors come back as {block_id: message}, which Slack shows under the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+
+class FormError(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(", ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def field(values: dict[str, Any], block_id: str) -> Any:
+    """The submitted value of the input in `block_id`, whatever its element type; None when empty."""
+    entry = next(iter((values.get(block_id) or {}).values()), None)
+    if not isinstance(entry, dict):
+        return None
+    kind = entry.get("type")
+    if kind in ("plain_text_input", "email_text_input", "url_text_input", "number_input"):
+        v = entry.get("value")
+        return v.strip() if isinstance(v, str) and v.strip() else None
+    if kind == "rich_text_input":
+        return _rich_text(entry.get("rich_text_value")) or None
+    if kind in ("static_select", "external_select", "radio_buttons"):
+        return (entry.get("selected_option") or {}).get("value")
+    if kind == "checkboxes":
+        return [o.get("value") for o in entry.get("selected_options") or []]
+    if kind == "users_select":
+        return entry.get("selected_user")
+    if kind == "conversations_select":
+        return entry.get("selected_conversation")
+    if kind == "channels_select":
+        return entry.get("selected_channel")
+    if kind == "multi_users_select":
+        return entry.get("selected_users") or []
+    if kind == "datepicker":
+        return entry.get("selected_date")
+    if kind == "timepicker":
+        return entry.get("selected_time")
+    return entry.get("value")
+
+
+def _rich_text(node: Any) -> str:
+    if isinstance(node, dict):
+        if node.get("type") == "text":
+            return str(node.get("text", ""))
+        if node.get("type") == "user":
+            return f"<@{node.get('user_id')}>"
+        inner = "".join(_rich_text(e) for e in node.get("elements") or [])
+        return inner + ("\n" if node.get("type") in ("rich_text_section", "rich_text_list") else "")
+    return ""
+
+
+def as_int(values: dict[str, Any], block_id: str, low: int, high: int, errors: dict[str, str],
+           default: int | None = None) -> int | None:
+    raw = field(values, block_id)
+    if raw is None:
+        return default
+    try:
+        n = int(str(raw))
+    except ValueError:
+        n = low - 1
+    if not low <= n <= high:
+        errors[block_id] = f"Choose a number from {low} to {high}."
+        return default
+    return n
+
+
+def as_date(values: dict[str, Any], block_id: str, errors: dict[str, str], *, not_before: date | None = None
+            ) -> date | None:
+    raw = field(values, block_id)
+    if raw is None:
+        return None
+    try:
+        d = date.fromisoformat(str(raw))
+    except ValueError:
+        errors[block_id] = "Pick a date."
+        return None
+    if not_before and d < not_before:
+        errors[block_id] = "This date is in the past."
+        return None
+    return d
+
+
+def as_text(values: dict[str, Any], block_id: str, errors: dict[str, str], limit: int,
+            required: bool = False) -> str | None:
+    raw = field(values, block_id)
+    if raw is not None and not isinstance(raw, str):
+        raw = str(raw)
+    if raw is None or not raw.strip():
+        if required:
+            errors[block_id] = "Please fill this in."
+        return None
+    if len(raw) > limit:
+        errors[block_id] = f"At most {limit} characters, please."
+        return None
+    return raw.strip()
+
+
+def as_user(values: dict[str, Any], block_id: str, errors: dict[str, str]) -> str | None:
+    raw = field(values, block_id)
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or raw[:1] not in ("U", "W"):
+        errors[block_id] = "Pick a person."
+        return None
+    return raw
+
+
+def project_ref(values: dict[str, Any], block_id: str) -> tuple[int | None, str | None]:
+    """The project field: an id from the select, or a name typed where there were too many to list."""
+    entry = next(iter((values.get(block_id) or {}).values()), None)
+    raw = field(values, block_id)
+    if not isinstance(raw, str) or not raw:
+        return None, None
+    if isinstance(entry, dict) and entry.get("type") == "static_select":
+        return (int(raw), None) if raw.isdigit() else (None, None)
+    return None, raw

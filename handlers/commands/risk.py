@@ -1,0 +1,43 @@
+"""`/risk`: the risk register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import UsageError
+from bot.grammar import Help, Modal
+from bot.grammar.risk import parse
+from bot.ui import risks as ui
+from bot.ui.common import plain_message
+from handlers.common import answer_command, get_deps
+from storage.repositories import projects as projects_repo
+
+
+async def handle_risk(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
+                      context: dict[str, Any]) -> None:
+    try:
+        request = parse(command.get("text", ""))
+    except UsageError as e:
+        await ack(**plain_message(str(e)))
+        return
+    if isinstance(request, Help):
+        await ack(**plain_message(request.text))
+        return
+    await ack()
+    deps = get_deps(context)
+    if isinstance(request, Modal):
+        await open_risk_modal(client, deps, command["team_id"], command["trigger_id"],
+                              {"channel": command.get("channel_id")}, request.prefill)
+        return
+    await answer_command(request, deps=deps, client=client, respond=respond, team_id=command["team_id"],
+                         user_id=command["user_id"])
+
+
+async def open_risk_modal(client: AsyncWebClient, deps: Any, team_id: str, trigger_id: str,
+                          metadata: dict[str, Any], prefill: dict[str, Any] | None = None) -> None:
+    projects = await deps.db.read(projects_repo.list_all, team_id=team_id)
+    choices = [(p.id, p.name) for p in projects]
+    await client.views_open(trigger_id=trigger_id, view=ui.modal(choices, metadata, prefill))

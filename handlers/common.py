@@ -1,0 +1,80 @@
+"""What every listener does the same way: find the deps, run a request, deliver."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Actor, Deps
+from bot.errors import UserError
+from bot.grammar import Call
+from bot.services import Outcome
+from bot.ui.common import plain_message
+
+log = logging.getLogger(__name__)
+
+
+def get_deps(context: dict[str, Any]) -> Deps:
+    return context["deps"]  # type: ignore[no-any-return]
+
+
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace a request comes from (commands and interactive payloads differ)."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    return str(team or "")
+
+
+def user_of(body: dict[str, Any]) -> str:
+    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
+
+
+async def run_call(call: Call, deps: Deps, client: AsyncWebClient, team_id: str, user_id: str) -> Outcome:
+    """Run a service call as this person; raises `UserError` for a refusal or bad input."""
+    if call.lookup_actor:
+        actor = await deps.people.actor(client, team_id, user_id)
+    else:
+        actor = Actor(team_id, user_id)
+    runner = deps.db.write if call.write else deps.db.read
+    return await runner(call.fn, actor=actor, **call.kwargs)  # type: ignore[no-any-return]
+
+
+async def deliver(outcome: Outcome, client: AsyncWebClient, say_to_requester: Callable[..., Awaitable[Any]]) -> None:
+    """Show the reply, then make the posts; a failed post is told to the requester, not lost silently."""
+    await say_to_requester(**outcome.reply)
+    for post in outcome.posts:
+        try:
+            await client.chat_postMessage(channel=post.channel, **post.message)
+        except SlackApiError as e:
+            log.warning("chat.postMessage to %s failed: %s", post.channel, e.response.get("error"))
+            if post.on_fail:
+                await say_to_requester(**plain_message(post.on_fail))
+
+
+async def answer_command(call: Call, *, deps: Deps, client: AsyncWebClient, respond: Callable[..., Awaitable[Any]],
+                         team_id: str, user_id: str) -> None:
+    """After ack(): run the call and answer through the command's response_url."""
+
+    async def say(**message: Any) -> None:
+        await respond(response_type="ephemeral", replace_original=False, **message)
+
+    try:
+        outcome = await run_call(call, deps, client, team_id, user_id)
+    except UserError as e:
+        await say(**plain_message(str(e)))
+        return
+    await deliver(outcome, client, say)
+
+
+async def tell_user(client: AsyncWebClient, user_id: str, channel_id: str | None, message: dict[str, Any]) -> None:
+    """An ephemeral note in `channel_id` when possible, else a DM (e.g. after a modal is submitted)."""
+    if channel_id and not channel_id.startswith("D"):
+        try:
+            await client.chat_postEphemeral(channel=channel_id, user=user_id, **message)
+            return
+        except SlackApiError as e:
+            log.info("chat.postEphemeral in %s failed (%s); sending a DM", channel_id, e.response.get("error"))
+    await client.chat_postMessage(channel=user_id, **message)

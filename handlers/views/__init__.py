@@ -1,0 +1,14 @@
+"""Modal submissions."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot import ids
+from handlers.views.feedback import handle_feedback_modal
+from handlers.views.risk import handle_risk_modal
+
+
+def register(app: AsyncApp) -> None:
+    app.view(ids.RISK_MODAL)(handle_risk_modal)
+    app.view(ids.FEEDBACK_MODAL)(handle_feedback_modal)

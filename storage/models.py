@@ -1,0 +1,119 @@
+"""Tables. Every row belongs to a Slack workspace (`team_id`) and every query
+is scoped by it, so a multi-workspace install needs no data migration.
+
+Times are aware datetimes stored as UTC; a person's zone is applied at the edge.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Counter(SQLModel, table=True):
+    """Per-workspace sequences behind the R-N and F-N ids."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(primary_key=True, max_length=32)
+    value: int = 0
+
+
+class Project(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("team_id", "name_key", name="uq_project_team_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    name: str = Field(max_length=80)
+    name_key: str = Field(max_length=80)  # lower-cased name, unique per workspace
+    client: str | None = Field(default=None, max_length=200)
+    channel_id: str | None = Field(default=None, max_length=32)
+    deadline: date | None = None
+    budget: float | None = None
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Risk(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("team_id", "number", name="uq_risk_team_number"),
+        Index("ix_risk_team_status_score", "team_id", "status", "score"),
+        Index("ix_risk_team_project", "team_id", "project_id"),
+        Index("ix_risk_team_review", "team_id", "review_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    number: int
+    project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL")
+    title: str = Field(max_length=200)
+    description: str | None = Field(default=None, sa_column=Column(Text))
+    probability: int
+    impact: int
+    score: int  # probability x impact, stored so lists sort in the database
+    status: str = Field(default="open", max_length=16)
+    owner_id: str | None = Field(default=None, max_length=32)
+    mitigation: str | None = Field(default=None, sa_column=Column(Text))
+    contingency: str | None = Field(default=None, sa_column=Column(Text))
+    review_date: date | None = None
+    source: str = Field(default="manual", max_length=16)  # manual | standup | checkin
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    closed_at: datetime | None = None
+
+
+class RiskEvent(SQLModel, table=True):
+    """One change to a risk: who, when, what changed (JSON of field -> [old, new])."""
+
+    __table_args__ = (Index("ix_riskevent_risk", "risk_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    risk_id: int = Field(foreign_key="risk.id", ondelete="CASCADE")
+    at: datetime = Field(default_factory=utcnow)
+    actor_id: str = Field(max_length=32)
+    action: str = Field(max_length=16)  # created | updated | closed | reviewed
+    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Feedback(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("team_id", "number", name="uq_feedback_team_number"),
+        Index("ix_feedback_team_project", "team_id", "project_id"),
+        Index("ix_feedback_team_created", "team_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    number: int
+    project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL")
+    source: str = Field(default="team", max_length=16)  # client | team
+    sentiment: str = Field(default="neutral", max_length=16)  # positive | neutral | negative
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    is_private: bool = False
+    is_anonymous: bool = False
+    author_id: str | None = Field(default=None, max_length=32)  # never set when anonymous
+    created_at: datetime = Field(default_factory=utcnow)
+    acted_at: datetime | None = None
+    acted_by: str | None = Field(default=None, max_length=32)
+    action_text: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class SlackUser(SQLModel, table=True):
+    """What `users.info` said of a person, cached (roles and time zone)."""
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    name: str | None = Field(default=None, max_length=120)
+    tz: str | None = Field(default=None, max_length=64)
+    is_admin: bool = False
+    is_owner: bool = False
+    is_guest: bool = False
+    fetched_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,87 @@
+"""The risk register's queries; all scoped by workspace."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models import Risk, RiskEvent
+
+OPEN_STATUSES = ("open", "mitigating", "monitoring")
+
+
+def add(*, session: Session, risk: Risk, actor_id: str, note: str | None = None) -> Risk:
+    session.add(risk)
+    session.flush()
+    assert risk.id is not None
+    fields = {k: [None, v] for k, v in _snapshot(risk).items() if v not in (None, "")}
+    session.add(RiskEvent(team_id=risk.team_id, risk_id=risk.id, actor_id=actor_id, action="created",
+                          changes=json.dumps(fields, default=str), note=note))
+    return risk
+
+
+def record(*, session: Session, risk: Risk, actor_id: str, action: str, changes: dict[str, list[Any]],
+           note: str | None = None) -> RiskEvent:
+    assert risk.id is not None
+    ev = RiskEvent(team_id=risk.team_id, risk_id=risk.id, actor_id=actor_id, action=action,
+                   changes=json.dumps(changes, default=str), note=note)
+    session.add(ev)
+    return ev
+
+
+def get_by_number(*, session: Session, team_id: str, number: int) -> Risk | None:
+    return session.exec(select(Risk).where(Risk.team_id == team_id, Risk.number == number)).first()
+
+
+def history(*, session: Session, risk: Risk) -> list[RiskEvent]:
+    return list(session.exec(
+        select(RiskEvent).where(RiskEvent.risk_id == risk.id, RiskEvent.team_id == risk.team_id)
+        .order_by(col(RiskEvent.at), col(RiskEvent.id))
+    ))
+
+
+def page(*, session: Session, team_id: str, project_id: int | None = None, include_closed: bool = False,
+         offset: int = 0, limit: int = 20) -> tuple[list[Risk], int]:
+    """Risks by score (highest first), newest first among equals; and how many there are in all."""
+    where = [Risk.team_id == team_id]
+    if project_id is not None:
+        where.append(Risk.project_id == project_id)
+    if not include_closed:
+        where.append(col(Risk.status).in_(OPEN_STATUSES))
+    total = session.exec(select(func.count()).select_from(Risk).where(*where)).one()
+    rows = session.exec(
+        select(Risk).where(*where)
+        .order_by(col(Risk.status) == "closed", col(Risk.score).desc(), col(Risk.number).desc())
+        .offset(offset).limit(limit)
+    )
+    return list(rows), int(total)
+
+
+def open_by_band(*, session: Session, team_id: str, project_id: int) -> dict[str, int]:
+    """Open risks of a project counted by score: returns score -> count."""
+    rows = session.exec(
+        select(Risk.score, func.count()).where(
+            Risk.team_id == team_id, Risk.project_id == project_id, col(Risk.status).in_(OPEN_STATUSES)
+        ).group_by(Risk.score)
+    )
+    return {int(s): int(n) for s, n in rows}
+
+
+def due_for_review(*, session: Session, team_id: str, on: date) -> list[Risk]:
+    return list(session.exec(
+        select(Risk).where(Risk.team_id == team_id, col(Risk.status).in_(OPEN_STATUSES),
+                           col(Risk.review_date).is_not(None), col(Risk.review_date) <= on)
+        .order_by(col(Risk.review_date))
+    ))
+
+
+def _snapshot(risk: Risk) -> dict[str, Any]:
+    return {
+        "title": risk.title, "description": risk.description, "probability": risk.probability,
+        "impact": risk.impact, "status": risk.status, "owner": risk.owner_id, "mitigation": risk.mitigation,
+        "contingency": risk.contingency, "review": risk.review_date, "project_id": risk.project_id,
+    }
