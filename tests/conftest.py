@@ -1,0 +1,182 @@
+"""Fixtures: a real database (SQLite, and PostgreSQL where reachable — always in CI),
+a local Slack Web API stand-in, and the bot served over HTTP in-process.
+
+No test touches a developer's own database: SQLite files live in pytest's tmp
+dirs and PostgreSQL tests use a database of their own, dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from bot.settings import Settings
+from storage.db import make_engine, migrate
+from tests.slack_requests import SECRET, SlackClient
+from tests.slack_stub import SlackStub
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+USERS: dict[str, dict[str, Any]] = {
+    "UMGR": {"name": "maria"},  # a manager through BOT_MANAGERS
+    "UADMIN": {"name": "ada", "is_admin": True},  # a workspace admin: a manager too
+    "UOWNER": {"name": "olga", "is_owner": True},
+    "UMEMBER": {"name": "mike"},
+    "UMEMBER2": {"name": "nina", "tz": "America/New_York"},
+    "UGUEST": {"name": "gail", "is_restricted": True},  # a client in the workspace as a guest
+}
+
+
+# ---- databases ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    return path
+
+
+def _pg_reachable() -> str | None:
+    try:
+        eng = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with eng.connect() as c:
+            c.execute(text("SELECT 1"))
+        eng.dispose()
+        return None
+    except Exception as e:  # noqa: BLE001 - any failure means "not reachable"
+        return f"{type(e).__name__}: {e}"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, migrated; dropped at the end."""
+    problem = _pg_reachable()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI but not reachable at {PG_ADMIN_URL}: {problem}")
+        pytest.skip(f"PostgreSQL not reachable ({problem}); these tests run in CI")
+    name = f"bot_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _truncate_pg(url: str) -> None:
+    eng = create_engine(url)
+    with eng.begin() as c:
+        tables = [r[0] for r in c.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+        if tables:
+            c.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    eng.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A clean, migrated database: each test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "bot.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_url")
+    _truncate_pg(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    path = tmp_path / "bot.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+# ---- Slack -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def stub() -> Iterator[SlackStub]:
+    s = SlackStub(users={k: dict(v) for k, v in USERS.items()}).start()
+    yield s
+    s.stop()
+
+
+def make_settings(db_url: str, api_url: str, **over: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": "xoxb-test-token-000", "slack_signing_secret": SECRET, "slack_api_url": api_url,
+        "database_url": db_url, "port": 3000, "bot_managers": "UMGR", "bot_timezone": "UTC",
+    }
+    values.update(over)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(db_url: str, stub: SlackStub) -> Settings:
+    return make_settings(db_url, stub.api_url)
+
+
+class ServedBot:
+    """The real app (uvicorn + Bolt's ASGI adapter) on a loopback port, in a thread."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        import uvicorn
+
+        from bot.app import build_deps
+        from bot.server import Runtime, WebApp, uvicorn_config
+
+        self.runtime = Runtime(settings, deps=build_deps(settings, engine))
+        self.server = uvicorn.Server(uvicorn_config(WebApp(self.runtime), 0, host="127.0.0.1"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the bot did not start")
+            time.sleep(0.02)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture
+def served(settings: Settings, engine: Engine) -> Iterator[ServedBot]:
+    bot = ServedBot(settings, engine)
+    bot.url = bot.start()  # type: ignore[attr-defined]
+    yield bot
+    bot.stop()
+
+
+@pytest.fixture
+def slack(served: ServedBot, stub: SlackStub) -> SlackClient:
+    """Send signed Slack requests to the running bot."""
+    return SlackClient(served.url, stub)  # type: ignore[attr-defined]
