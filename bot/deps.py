@@ -111,10 +111,9 @@ class People:
         )
 
     async def actor(self, client: AsyncWebClient, team_id: str, user_id: str) -> Actor:
-        if user_id in self.managers:
-            return Actor(team_id, user_id, is_manager=True)
         p = await self.profile(client, team_id, user_id)
-        return Actor(team_id, user_id, is_manager=p.is_admin or p.is_owner, is_guest=p.is_guest, tz=p.tz)
+        is_manager = user_id in self.managers or p.is_admin or p.is_owner
+        return Actor(team_id, user_id, is_manager=is_manager, is_guest=p.is_guest and not is_manager, tz=p.tz)
 
 
 @dataclass

@@ -35,3 +35,30 @@ B_SOURCE = "source"
 B_SENTIMENT = "sentiment"
 B_TEXT = "text"
 B_OPTIONS = "options"
+
+# Check-ins
+CHECKIN_SCORE = "checkin_score"  # buttons checkin_score_1 … checkin_score_5
+CHECKIN_STATUS = "checkin_status"  # on track / at risk / off track
+CHECKIN_COMMENT = "checkin_comment"
+CHECKIN_COMMENT_MODAL = "checkin_comment_modal"
+CHECKIN_LOG_RISK = "checkin_log_risk"  # in a manager's alert: log the low score as a risk
+
+# Stand-ups
+STANDUP_OPEN = "standup_open"
+STANDUP_MODAL = "standup_modal"
+STANDUP_BLOCKER_RISK = "standup_blocker_risk"
+
+# Risk reviews
+REVIEW_VALID = "review_valid"
+REVIEW_UPDATE = "review_update"
+REVIEW_CLOSE = "review_close"
+RISK_UPDATE_MODAL = "risk_update_modal"
+
+# Summaries
+SUMMARY_FULL_RISKS = "summary_full_risks"
+
+B_YESTERDAY = "yesterday"
+B_TODAY = "today"
+B_BLOCKERS = "blockers"
+B_COMMENT = "comment"
+B_STATUS = "status"

@@ -37,12 +37,20 @@ class Runtime:
         self.deps.extras["client"] = self.app.client
 
     async def start(self) -> None:
+        from scheduler.runtime import Rhythm
+
         self.scheduler.start()
+        self.rhythm = Rhythm(self.deps, self.app.client, self.scheduler)
+        self.deps.extras["rhythm"] = self.rhythm
+        await self.rhythm.start()
         log.info("scheduler started")
 
     async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        from scheduler import jobs
+
+        jobs.bind(None)
         await asyncio.to_thread(self.deps.engine.dispose)
 
     async def health(self) -> tuple[int, dict[str, Any]]:

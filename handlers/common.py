@@ -14,6 +14,7 @@ from bot.errors import UserError
 from bot.grammar import Call
 from bot.services import Outcome
 from bot.ui.common import plain_message
+from scheduler import jobs
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,10 @@ async def run_call(call: Call, deps: Deps, client: AsyncWebClient, team_id: str,
 async def deliver(outcome: Outcome, client: AsyncWebClient, say_to_requester: Callable[..., Awaitable[Any]]) -> None:
     """Show the reply, then make the posts; a failed post is told to the requester, not lost silently."""
     await say_to_requester(**outcome.reply)
+    if outcome.reschedule:
+        rhythm = jobs.running()
+        if rhythm is not None:
+            await rhythm.rebuild()
     for post in outcome.posts:
         try:
             await client.chat_postMessage(channel=post.channel, **post.message)

@@ -21,3 +21,4 @@ class Post:
 class Outcome:
     reply: dict[str, Any]  # what the person who asked sees (ephemeral)
     posts: list[Post] = field(default_factory=list)
+    reschedule: bool = False  # a schedule definition changed: rebuild the scheduler's jobs

@@ -7,9 +7,12 @@ import re
 from slack_bolt.async_app import AsyncApp
 
 from bot import ids
+from handlers.actions import checkin, review, standup, summary
 from handlers.actions.paging import handle_feedback_page, handle_risk_page
 
 
 def register(app: AsyncApp) -> None:
     app.action(re.compile(rf"^{ids.RISK_PAGE}_(prev|next)$"))(handle_risk_page)
     app.action(re.compile(rf"^{ids.FEEDBACK_PAGE}_(prev|next)$"))(handle_feedback_page)
+    for feature in (checkin, standup, review, summary):
+        feature.register(app)

@@ -5,12 +5,18 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot import ids
+from handlers.commands.checkin import handle_checkin
 from handlers.commands.feedback import handle_feedback
 from handlers.commands.project import handle_project
 from handlers.commands.risk import handle_risk
+from handlers.commands.standup import handle_standup
+from handlers.commands.summary import handle_summary
 
 
 def register(app: AsyncApp) -> None:
     app.command(ids.RISK)(handle_risk)
     app.command(ids.FEEDBACK)(handle_feedback)
     app.command(ids.PROJECT)(handle_project)
+    app.command(ids.CHECKIN)(handle_checkin)
+    app.command(ids.STANDUP)(handle_standup)
+    app.command(ids.SUMMARY)(handle_summary)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot import ids
+from handlers.views import checkin, review, standup
 from handlers.views.feedback import handle_feedback_modal
 from handlers.views.risk import handle_risk_modal
 
@@ -12,3 +13,5 @@ from handlers.views.risk import handle_risk_modal
 def register(app: AsyncApp) -> None:
     app.view(ids.RISK_MODAL)(handle_risk_modal)
     app.view(ids.FEEDBACK_MODAL)(handle_feedback_modal)
+    for feature in (checkin, standup, review):
+        feature.register(app)

@@ -1,0 +1,182 @@
+"""Sending scheduled messages exactly once, through the delivery ledger.
+
+1. Every message is a row keyed by (what, recipient, occurrence), inserted
+   before sending; the unique key means a second process (or a second run)
+   inserts nothing and so sends nothing.
+2. The inserting process owns the row for a lease and sends it; the row ends
+   `sent` (with the message's channel and ts) or `failed` (with Slack's error).
+3. A row left `pending` by a crash is recovered at start, or by any instance
+   once its lease runs out. If an earlier attempt may have reached Slack, the
+   DM's history is checked for the message's metadata key before sending again.
+
+Fan-out is paced by a small number of concurrent sends; 429s are honoured by
+the client's retry handler (an async sleep, so other work goes on), and one
+failing recipient never stops the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Database
+from storage.models_rhythm import Delivery
+from storage.repositories import deliveries as ledger
+
+log = logging.getLogger(__name__)
+
+HOST = socket.gethostname()
+INSTANCE = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+METADATA_TYPE = "bot_delivery"
+MAX_ATTEMPTS = 5
+RETRYABLE = {"ratelimited", "service_unavailable", "internal_error", "fatal_error", "request_timeout"}
+
+
+@dataclass
+class Envelope:
+    what: str  # e.g. "checkin:12"
+    recipient: str  # a user id (sent as a DM) or a channel id
+    occurrence: str
+    message: dict[str, Any]
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0  # keys that already existed: never sent twice
+    retry: int = 0  # left pending for a later attempt
+    errors: dict[str, str] = field(default_factory=dict)  # recipient -> Slack error
+
+
+def _key(row: Delivery) -> str:
+    return f"{row.team_id}|{row.what}|{row.recipient}|{row.occurrence}"
+
+
+def dead_local_owners(owners: set[str]) -> set[str]:
+    """Owners on this host whose process is gone (so their pending rows can be taken at once)."""
+    dead = set()
+    for owner in owners:
+        host, _, rest = owner.partition(":")
+        pid = rest.partition(":")[0]
+        if host != HOST or owner == INSTANCE or not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            dead.add(owner)
+        except PermissionError:
+            continue
+    return dead
+
+
+class Deliverer:
+    def __init__(self, db: Database, client: AsyncWebClient, *, owner: str = INSTANCE, concurrency: int = 4,
+                 lease: timedelta = timedelta(minutes=10)) -> None:
+        self.db = db
+        self.client = client
+        self.owner = owner
+        self.concurrency = concurrency
+        self.lease = lease
+
+    async def send_all(self, team_id: str, envelopes: list[Envelope]) -> Report:
+        rows = [{"what": e.what, "recipient": e.recipient, "occurrence": e.occurrence,
+                 "payload": json.dumps(e.message)} for e in envelopes]
+        ids = await self.db.write(ledger.claim_new, team_id=team_id, rows=rows, owner=self.owner, lease=self.lease)
+        report = await self.send_ids(ids)
+        report.skipped = len(envelopes) - len(ids)
+        return report
+
+    async def recover(self) -> Report:
+        """Send what crashed or stalled instances left pending."""
+        owners = await self.db.read(ledger.owners_pending)
+        ids = await self.db.write(ledger.claim_stale, owner=self.owner, lease=self.lease,
+                                  dead_owners=dead_local_owners(owners))
+        if ids:
+            log.info("recovering %d pending deliveries", len(ids))
+        return await self.send_ids(ids)
+
+    async def send_ids(self, ids: list[int]) -> Report:
+        report = Report()
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(delivery_id: int) -> None:
+            async with gate:
+                await self._send_one(delivery_id, report)
+
+        await asyncio.gather(*(one(i) for i in ids))
+        return report
+
+    async def _send_one(self, delivery_id: int, report: Report) -> None:
+        row = await self.db.write(ledger.start_attempt, delivery_id=delivery_id, owner=self.owner)
+        if row is None:
+            return
+        if row.attempts > 1:
+            found = await self._already_posted(row)
+            if found:
+                await self.db.write(ledger.mark, delivery_id=delivery_id, status="sent", channel=found[0],
+                                    ts=found[1])
+                report.sent += 1
+                return
+        message = json.loads(row.payload or "{}")
+        try:
+            resp = await self.client.chat_postMessage(
+                channel=row.recipient, metadata={"event_type": METADATA_TYPE, "event_payload": {"key": _key(row)}},
+                **message)
+        except SlackApiError as e:
+            error = str(e.response.get("error") or f"http_{e.response.status_code}")
+            if (error in RETRYABLE or e.response.status_code >= 500) and row.attempts < MAX_ATTEMPTS:
+                await self._retry_later(delivery_id, error, report)
+                return
+            log.warning("delivery %s to %s failed: %s", row.what, row.recipient, error)
+            await self.db.write(ledger.mark, delivery_id=delivery_id, status="failed", error=error)
+            report.failed += 1
+            report.errors[row.recipient] = error
+            return
+        except (aiohttp.ClientError, TimeoutError) as e:
+            if row.attempts < MAX_ATTEMPTS:
+                await self._retry_later(delivery_id, type(e).__name__, report)
+            else:
+                await self.db.write(ledger.mark, delivery_id=delivery_id, status="failed", error=type(e).__name__)
+                report.failed += 1
+            return
+        await self.db.write(ledger.mark, delivery_id=delivery_id, status="sent", channel=resp.get("channel"),
+                            ts=resp.get("ts"))
+        report.sent += 1
+
+    async def _retry_later(self, delivery_id: int, error: str, report: Report) -> None:
+        """It may or may not have reached Slack: leave it pending, free for the next recovery pass."""
+        log.warning("delivery %d not confirmed (%s); will retry", delivery_id, error)
+        await self.db.write(ledger.release, delivery_id=delivery_id, error=error)
+        report.retry += 1
+
+    async def _already_posted(self, row: Delivery) -> tuple[str, str] | None:
+        """Did an earlier attempt reach Slack? Look for the key in the conversation's recent history."""
+        try:
+            channel = row.channel or row.recipient
+            if channel[:1] in ("U", "W"):
+                opened = await self.client.conversations_open(users=channel)
+                channel = opened["channel"]["id"]
+            oldest = f"{row.created_at.timestamp() - 60:.6f}"
+            resp = await self.client.conversations_history(channel=channel, oldest=oldest, limit=200,
+                                                           include_all_metadata=True)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, KeyError, TypeError) as e:
+            log.info("could not check history before resending (%s); sending", type(e).__name__)
+            return None
+        key = _key(row)
+        for m in resp.get("messages") or []:
+            meta = m.get("metadata") or {}
+            if meta.get("event_type") == METADATA_TYPE and (meta.get("event_payload") or {}).get("key") == key:
+                return channel, str(m.get("ts"))
+        return None

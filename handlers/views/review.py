@@ -1,0 +1,10 @@
+"""Modals of the review feature."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+
+def register(app: AsyncApp) -> None:
+    """Wire this feature's modal submissions (see bot/ids.py)."""
+    del app

@@ -1,0 +1,86 @@
+"""Scheduled jobs: importable functions that take ids (APScheduler calls them).
+
+Each job works out which occurrence it serves from its trigger and the clock,
+records it in `job_run`, and sends through the delivery ledger. Running a job
+twice for one occurrence (two instances, or a restart within the grace) is
+harmless: the ledger sends each message once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import TYPE_CHECKING
+
+from storage.repositories import runs
+
+if TYPE_CHECKING:
+    from scheduler.runtime import Rhythm
+
+log = logging.getLogger(__name__)
+
+_rhythm: Rhythm | None = None
+
+
+def bind(rhythm: Rhythm | None) -> None:
+    global _rhythm
+    _rhythm = rhythm
+
+
+def running() -> Rhythm | None:
+    """The runtime of this process, if started (commands use it to apply schedule changes at once)."""
+    return _rhythm
+
+
+def current() -> Rhythm:
+    if _rhythm is None:
+        raise RuntimeError("the scheduler runtime is not started")
+    return _rhythm
+
+
+async def _occurrence(job_id: str, team_id: str) -> str | None:
+    r = current()
+    got = r.occurrence_now(job_id)
+    if got is None:
+        log.info("%s: no occurrence due now", job_id)
+        return None
+    spec, occ = got
+    await r.deps.db.write(runs.claim, team_id=team_id, job_key=spec.job_key, occurrence=occ)
+    return occ
+
+
+async def checkin_job(team_id: str, project_id: int) -> None:
+    from bot.flows import checkins
+
+    occ = await _occurrence(f"checkin:{team_id}:{project_id}", team_id)
+    if occ:
+        await checkins.send_poll(current(), team_id, project_id, occurrence=occ)
+
+
+async def standup_job(team_id: str, standup_id: int, tz: str) -> None:
+    from bot.flows import standups
+
+    occ = await _occurrence(f"standup:{team_id}:{standup_id}:{tz}", team_id)
+    if occ:
+        await standups.prompt(current(), team_id, standup_id, tz=tz, day=date.fromisoformat(occ))
+
+
+async def summary_job(team_id: str, user_id: str) -> None:
+    from bot.flows import summaries
+
+    occ = await _occurrence(f"summary:{team_id}:{user_id}", team_id)
+    if occ:
+        await summaries.send_weekly(current(), team_id, user_id, occurrence=occ)
+
+
+async def sweep_job() -> None:
+    """Every half minute: follow schedule changes made elsewhere, send what is due, recover stalled sends."""
+    from bot.flows import checkins, reviews, standups
+
+    r = current()
+    now = r.now()
+    await r.rebuild_if_changed()
+    await checkins.send_due_reminders(r, now)
+    await reviews.send_due_reviews(r, now)
+    await standups.post_due_digests(r, now)
+    await r.deliverer.recover()

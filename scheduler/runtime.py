@@ -1,0 +1,186 @@
+"""The rhythm: APScheduler rebuilt from our own schedule tables.
+
+- `rebuild()` turns every definition (check-in configs, stand-ups by member
+  zone, summary subscribers) into a job with an explicit id, added with
+  `replace_existing=True`; jobs whose definition is gone are removed. It runs
+  at start, right after a change made here, and when the sweeper sees another
+  instance changed a definition (the `schedule` counter moved).
+- `catch_up()` looks at each job's latest occurrence once at start: still
+  within its grace and not yet run -> run it once now; older -> recorded as
+  missed (shown in the next summary). Only the latest occurrence is
+  considered, so a long outage never causes a burst.
+- Jobs claim their occurrence in `job_run` (unique), and send through the
+  delivery ledger, so two instances on one database send each message once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import Session, select
+
+from bot.delivery import Deliverer
+from bot.deps import Deps
+from scheduler import jobs
+from scheduler.triggers import latest_fire, local_date, occurrence_key, parse_days, week_key, weekly
+from storage.models import Counter, SlackUser
+from storage.models_rhythm import CheckinConfig, Stakeholder, Standup, StandupMember, SummarySubscriber
+from storage.repositories import runs
+
+log = logging.getLogger(__name__)
+
+CHECKIN_GRACE = timedelta(hours=24)
+SUMMARY_GRACE = timedelta(hours=24)
+STANDUP_GRACE = timedelta(hours=3)
+SWEEP_EVERY_S = 30
+LOOKBACK = timedelta(days=8)
+SCHEDULE_COUNTER = ("_", "schedule")  # (team_id, name) of the counter bumped on every definition change
+PREFIXES = ("checkin:", "standup:", "summary:")
+
+
+@dataclass
+class JobSpec:
+    job_id: str
+    func: Callable[..., Awaitable[Any]]
+    trigger: CronTrigger
+    args: tuple[Any, ...]
+    grace: timedelta
+    team_id: str
+    job_key: str  # what `job_run` records, with the occurrence
+    occurrence: Callable[[datetime], str]
+
+
+def checkin_spec(cfg: CheckinConfig) -> JobSpec:
+    return JobSpec(
+        job_id=f"checkin:{cfg.team_id}:{cfg.project_id}", func=jobs.checkin_job,
+        trigger=weekly([cfg.day], cfg.time, cfg.tz), args=(cfg.team_id, cfg.project_id), grace=CHECKIN_GRACE,
+        team_id=cfg.team_id, job_key=f"checkin:{cfg.project_id}", occurrence=occurrence_key)
+
+
+def standup_spec(s: Standup, tz: str) -> JobSpec:
+    assert s.id is not None
+    return JobSpec(
+        job_id=f"standup:{s.team_id}:{s.id}:{tz}", func=jobs.standup_job,
+        trigger=weekly(parse_days(s.days), s.time, tz), args=(s.team_id, s.id, tz), grace=STANDUP_GRACE,
+        team_id=s.team_id, job_key=f"standup:{s.id}:{tz}",
+        occurrence=lambda when, tz=tz: local_date(when, tz).isoformat())  # type: ignore[misc]
+
+
+def summary_spec(sub: SummarySubscriber, fallback_tz: str) -> JobSpec:
+    tz = sub.tz or fallback_tz
+    return JobSpec(
+        job_id=f"summary:{sub.team_id}:{sub.user_id}", func=jobs.summary_job,
+        trigger=weekly([0], "08:00", tz), args=(sub.team_id, sub.user_id), grace=SUMMARY_GRACE,
+        team_id=sub.team_id, job_key=f"summary:{sub.user_id}",
+        occurrence=lambda when, tz=tz: week_key(local_date(when, tz)))  # type: ignore[misc]
+
+
+def collect_specs(*, session: Session, fallback_tz: str) -> list[JobSpec]:
+    """Every job the definitions in the database ask for."""
+    specs: list[JobSpec] = []
+    with_stakeholders = {(t, p) for t, p in session.exec(select(Stakeholder.team_id, Stakeholder.project_id))}
+    for cfg in session.exec(select(CheckinConfig)):
+        if (cfg.team_id, cfg.project_id) in with_stakeholders:
+            specs.append(checkin_spec(cfg))
+    members: dict[int, list[str]] = {}
+    for m in session.exec(select(StandupMember)):
+        members.setdefault(m.standup_id, []).append(m.user_id)
+    zones = {(u.team_id, u.user_id): u.tz for u in session.exec(select(SlackUser))}
+    for s in session.exec(select(Standup)):
+        assert s.id is not None
+        groups = {zones.get((s.team_id, uid)) or s.tz or fallback_tz for uid in members.get(s.id, [])}
+        specs += [standup_spec(s, tz) for tz in sorted(groups)]
+    specs += [summary_spec(sub, fallback_tz) for sub in session.exec(select(SummarySubscriber))]
+    return specs
+
+
+def schedule_version(*, session: Session) -> int:
+    row = session.get(Counter, SCHEDULE_COUNTER)
+    return row.value if row else 0
+
+
+def bump_schedule(*, session: Session) -> None:
+    """Call in the same unit of work as any change to a schedule definition."""
+    from storage.repositories.counters import next_value
+
+    next_value(session=session, team_id=SCHEDULE_COUNTER[0], name=SCHEDULE_COUNTER[1])
+
+
+class Rhythm:
+    """What scheduled jobs run with: deps, the Web API client, the ledger sender, the clock."""
+
+    def __init__(self, deps: Deps, client: AsyncWebClient, scheduler: AsyncIOScheduler) -> None:
+        self.deps = deps
+        self.client = client
+        self.scheduler = scheduler
+        self.deliverer = Deliverer(deps.db, client)
+        self.version = -1
+        self.specs: dict[str, JobSpec] = {}
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+    async def start(self) -> None:
+        jobs.bind(self)
+        await self.rebuild()
+        # Catch-up runs as a job of its own so that start-up (and /healthz) does not wait on a fan-out.
+        self.scheduler.add_job(self.catch_up, id="catch_up", replace_existing=True, misfire_grace_time=3600)
+        self.scheduler.add_job(jobs.sweep_job, IntervalTrigger(seconds=SWEEP_EVERY_S), id="sweep",
+                               replace_existing=True, misfire_grace_time=SWEEP_EVERY_S, coalesce=True,
+                               max_instances=1, next_run_time=self.now())
+
+    async def rebuild(self) -> None:
+        self.version = await self.deps.db.read(schedule_version)
+        specs = await self.deps.db.read(collect_specs, fallback_tz=self.deps.settings.bot_timezone)
+        self.apply(specs)
+
+    def apply(self, specs: list[JobSpec]) -> None:
+        wanted = {s.job_id: s for s in specs}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(PREFIXES) and job.id not in wanted:
+                job.remove()
+        for spec in specs:
+            self.scheduler.add_job(spec.func, spec.trigger, args=spec.args, id=spec.job_id, replace_existing=True,
+                                   misfire_grace_time=int(spec.grace.total_seconds()), coalesce=True,
+                                   max_instances=1)
+        self.specs = wanted
+        log.info("schedule rebuilt: %d jobs", len(specs))
+
+    async def rebuild_if_changed(self) -> None:
+        if await self.deps.db.read(schedule_version) != self.version:
+            await self.rebuild()
+
+    async def catch_up(self, now: datetime | None = None) -> None:
+        now = now or self.now()
+        for spec in list(self.specs.values()):
+            last = latest_fire(spec.trigger, now, LOOKBACK)
+            if last is None:
+                continue
+            occ = spec.occurrence(last)
+            if now - last <= spec.grace:
+                # Within its grace: run it (again). Idempotent through the ledger, so a run
+                # cut short by a crash is completed and a finished one sends nothing.
+                log.info("catching up %s (%s)", spec.job_id, occ)
+                await spec.func(*spec.args)
+            elif not await self.deps.db.read(runs.seen, team_id=spec.team_id, job_key=spec.job_key,
+                                             occurrence=occ):
+                await self.deps.db.write(runs.claim, team_id=spec.team_id, job_key=spec.job_key, occurrence=occ,
+                                         status="missed")
+                log.warning("missed %s (%s): past its grace", spec.job_id, occ)
+
+    def occurrence_now(self, job_id: str, now: datetime | None = None) -> tuple[JobSpec, str] | None:
+        """For a job running now: its spec and the occurrence it serves (None if none is due)."""
+        spec = self.specs.get(job_id)
+        if spec is None:
+            return None
+        last = latest_fire(spec.trigger, now or self.now(), spec.grace)
+        return (spec, spec.occurrence(last)) if last else None
