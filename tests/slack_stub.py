@@ -23,6 +23,7 @@ TEAM = "T0ACME"
 class SlackStub:
     def __init__(self, users: dict[str, dict[str, Any]] | None = None, rate_limit_per_s: int | None = None) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages posted (for conversations.history)
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.users: dict[str, dict[str, Any]] = users or {}
         self.rate_limit_per_s = rate_limit_per_s
@@ -157,8 +158,20 @@ class SlackStub:
             ch = str(p.get("channel", ""))
             if ch.startswith(("U", "W")):
                 ch = "D" + ch
+            if method == "chat.postMessage":
+                meta = p.get("metadata")
+                if isinstance(meta, str):
+                    meta = json.loads(meta)
+                with self._lock:
+                    self.history.setdefault(ch, []).append(
+                        {"type": "message", "ts": ts, "text": p.get("text", ""), "metadata": meta})
             return {"ok": True, "channel": ch, "ts": p.get("ts") or ts,
                     "message": {"type": "message", "text": p.get("text", ""), "ts": ts}}
+        if method == "conversations.history":
+            oldest = float(p.get("oldest") or 0)
+            with self._lock:
+                msgs = [m for m in self.history.get(str(p.get("channel")), []) if float(m["ts"]) >= oldest]
+            return {"ok": True, "messages": list(reversed(msgs)), "has_more": False}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method.startswith("views."):
