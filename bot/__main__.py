@@ -41,8 +41,7 @@ def main() -> int:
             log.warning("database not reachable yet; retrying")
             time.sleep(2)
     engine.dispose()
-    serve(settings)
-    return 0
+    return serve(settings)
 
 
 if __name__ == "__main__":

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import uvicorn
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from bot.app import build_deps, create_app
 from bot.deps import Deps
-from bot.settings import Settings
+from bot.settings import HOW_TO_FIX, Settings
 from scheduler import build_scheduler
 from storage.db import ping
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +72,82 @@ class Runtime:
         return (200 if ok else 503), {"status": "ok" if ok else "unavailable", **checks}
 
 
-class WebApp:
-    """ASGI: /healthz here, everything else to Bolt (`POST /slack/events`)."""
+class SocketLink:
+    """The Socket Mode connection to Slack (slack_bolt's aiohttp adapter).
 
-    def __init__(self, runtime: Runtime, serve_slack: bool = True) -> None:
+    Opened once the runtime is up and closed before it stops, so no envelope arrives while the
+    scheduler or the database is missing, and Slack sees a clean close (1000) on the way down.
+    The first `apps.connections.open` is made here: a token Slack refuses stops the start with one
+    line instead of the SDK retrying it forever; any other failure is retried by the SDK.
+    """
+
+    REFUSED = frozenset({"invalid_auth", "not_authed", "not_allowed_token_type", "account_inactive",
+                         "token_revoked", "token_expired", "missing_scope"})
+    # The SDK retries a failed connect with the same WebSocket URL, and those URLs expire: after this
+    # long without a connection, a fresh URL is asked for.
+    connect_timeout_s = 30.0
+
+    def __init__(self, app: AsyncApp, app_token: str) -> None:
+        self.app = app
+        self.app_token = app_token
+        self.handler: AsyncSocketModeHandler | None = None
+        self.refused: str | None = None  # why Slack refused the token; set when the start must stop
+        self.on_refused: Callable[[], None] = lambda: None
+        self._connecting: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        self.handler = AsyncSocketModeHandler(self.app, self.app_token)  # needs the running loop
+        client = self.handler.client
+        try:
+            resp = await client.web_client.apps_connections_open(app_token=self.app_token)
+            client.wss_uri = str(resp["url"])  # used at once: these URLs are short-lived tickets
+        except SlackApiError as e:
+            error = str(e.response.get("error"))
+            if error in self.REFUSED:
+                how = HOW_TO_FIX["SLACK_APP_TOKEN"]
+                self.refused = f"setting SLACK_APP_TOKEN was refused by Slack ({error}): {how}"
+                await self.close()
+                self.on_refused()
+                return
+            log.warning("Socket Mode: apps.connections.open failed (%s); retrying", error)
+        except (aiohttp.ClientError, TimeoutError) as e:
+            log.warning("Socket Mode: Slack not reachable (%s); retrying", type(e).__name__)
+        self._connecting = asyncio.create_task(self._connect())
+
+    async def _connect(self) -> None:
+        assert self.handler is not None
+        while True:
+            try:
+                await asyncio.wait_for(self.handler.connect_async(), timeout=self.connect_timeout_s)
+                return
+            except TimeoutError:
+                log.warning("Socket Mode: not connected after %.0f s; asking Slack for a new URL",
+                            self.connect_timeout_s)
+                self.handler.client.wss_uri = None
+
+    async def connected(self) -> bool:
+        return self.handler is not None and await self.handler.client.is_connected()
+
+    async def close(self) -> None:
+        if self._connecting is not None and not self._connecting.done():
+            self._connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connecting
+        if self.handler is not None:
+            await self.handler.close_async()
+            self.handler = None
+
+
+class WebApp:
+    """ASGI: /healthz here, everything else to Bolt (`POST /slack/events`); in Socket Mode the
+    Slack requests come over `socket` instead and only /healthz is served."""
+
+    def __init__(self, runtime: Runtime, serve_slack: bool = True, socket: SocketLink | None = None) -> None:
         self.runtime = runtime
         self.slack = AsyncSlackRequestHandler(runtime.app, path="/slack/events") if serve_slack else None
+        self.socket = socket
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -80,6 +157,8 @@ class WebApp:
             return
         if scope["path"] == "/healthz" and scope["method"] in ("GET", "HEAD"):
             status, body = await self.runtime.health()
+            if self.socket is not None:  # shown, but Slack being away is not the bot being unhealthy
+                body["socket_mode"] = "connected" if await self.socket.connected() else "connecting"
             await _send(send, status, json.dumps(body).encode(), b"application/json")
             return
         if self.slack is None:
@@ -92,8 +171,12 @@ class WebApp:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 await self.runtime.start()
+                if self.socket is not None:
+                    await self.socket.open()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self.socket is not None:
+                    await self.socket.close()
                 await self.runtime.stop()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
@@ -110,25 +193,29 @@ def uvicorn_config(web: WebApp, port: int, host: str = "0.0.0.0") -> uvicorn.Con
                           server_header=False, backlog=1024, timeout_graceful_shutdown=5)
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings) -> int:
+    """Serve until stopped; returns the exit status (2 when Slack refuses the app-level token)."""
     runtime = Runtime(settings)
     if settings.socket_mode:
-        asyncio.run(_socket_mode(runtime))
-        return
+        return asyncio.run(_socket_mode(runtime))
     log.info("HTTP mode: POST /slack/events and GET /healthz on port %d", settings.port)
     uvicorn.Server(uvicorn_config(WebApp(runtime), settings.port)).run()
+    return 0
 
 
-async def _socket_mode(runtime: Runtime) -> None:
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
+async def _socket_mode(runtime: Runtime) -> int:
     token = runtime.settings.slack_app_token
     assert token is not None
-    handler = AsyncSocketModeHandler(runtime.app, token.get_secret_value())
-    server = uvicorn.Server(uvicorn_config(WebApp(runtime, serve_slack=False), runtime.settings.port))
-    log.info("Socket Mode: connecting; GET /healthz on port %d", runtime.settings.port)
-    await handler.connect_async()
-    try:
-        await server.serve()
-    finally:
-        await handler.close_async()
+    link = SocketLink(runtime.app, token.get_secret_value())
+    server = uvicorn.Server(uvicorn_config(WebApp(runtime, serve_slack=False, socket=link), runtime.settings.port))
+
+    def stop() -> None:
+        server.should_exit = True
+
+    link.on_refused = stop
+    log.info("Socket Mode: connecting to Slack; GET /healthz on port %d", runtime.settings.port)
+    await server.serve()  # the link opens and closes with the server's lifespan
+    if link.refused:
+        print(f"error: {link.refused}", file=sys.stderr)
+        return 2
+    return 0

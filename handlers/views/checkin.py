@@ -1,10 +1,55 @@
-"""Modals of the checkin feature."""
+"""The check-in comment modal, submitted."""
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import ids
+from bot.errors import UserError
+from bot.grammar import forms
+from bot.services import checkins
+from handlers.actions.checkin import record
+from handlers.common import get_deps, team_of, user_of
+from handlers.views.risk import metadata
+
+
+async def handle_comment_modal(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
+                               context: dict[str, Any]) -> None:
+    meta = metadata(view)
+    poll_id = meta.get("poll")
+    if not isinstance(poll_id, int) or isinstance(poll_id, bool):
+        await ack()
+        return
+    comment = forms.field((view.get("state") or {}).get("values") or {}, ids.B_COMMENT)
+    text = comment if isinstance(comment, str) else ""
+    if len(text) > checkins.MAX_COMMENT:
+        await ack(response_action="errors",
+                  errors={ids.B_COMMENT: f"At most {checkins.MAX_COMMENT} characters, please."})
+        return
+    deps = get_deps(context)
+    team_id, user_id = team_of(body), user_of(body)
+    channel = meta.get("channel") if isinstance(meta.get("channel"), str) else None
+    ts = meta.get("ts") if isinstance(meta.get("ts"), str) else None
+    # Checked before closing the modal, so a refusal shows under the field instead of vanishing.
+    try:
+        await deps.db.read(checkins.open_poll, team_id=team_id, poll_id=poll_id, user_id=user_id, channel=channel)
+    except UserError as e:
+        await ack(response_action="errors", errors={ids.B_COMMENT: e.message[:150]})
+        return
+    await ack()
+
+    async def respond(**message: Any) -> None:
+        """No response_url comes with a modal: refusals and notes go to the person by DM."""
+        message.pop("response_type", None)
+        message.pop("replace_original", None)
+        await client.chat_postMessage(channel=user_id, **message)
+
+    await record(deps, client, respond, team_id=team_id, user_id=user_id, poll_id=poll_id,
+                 changes={"comment": text}, channel=channel, ts=ts)
 
 
 def register(app: AsyncApp) -> None:
-    """Wire this feature's modal submissions (see bot/ids.py)."""
-    del app
+    app.view(ids.CHECKIN_COMMENT_MODAL)(handle_comment_modal)

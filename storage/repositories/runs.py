@@ -13,9 +13,9 @@ from storage.models_rhythm import JobRun
 def claim(*, session: Session, team_id: str, job_key: str, occurrence: str, status: str = "done") -> bool:
     """Record the occurrence; True only for the one caller that recorded it first."""
     ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(JobRun)
-    res = session.execute(ins.values(team_id=team_id, job_key=job_key, occurrence=occurrence, status=status)
-                          .on_conflict_do_nothing(index_elements=["team_id", "job_key", "occurrence"]))
-    return bool(res.rowcount)  # type: ignore[attr-defined]
+    stmt = (ins.values(team_id=team_id, job_key=job_key, occurrence=occurrence, status=status)
+            .on_conflict_do_nothing(index_elements=["team_id", "job_key", "occurrence"]).returning(JobRun.id))
+    return session.execute(stmt).first() is not None
 
 
 def seen(*, session: Session, team_id: str, job_key: str, occurrence: str) -> bool:

@@ -203,3 +203,12 @@ def test_catch_up_after_a_long_outage_is_never_a_burst(engine: Engine, stub: Sla
     assert calls == ["2026-11-27T15:00Z", "2026-11-27T15:00Z"]  # the job itself is idempotent via the ledger
     with Session(engine) as s:
         assert len(s.exec(select(JobRun)).all()) == 1
+
+
+def test_an_occurrence_is_claimed_once(engine: Engine) -> None:
+    from storage.repositories import runs
+
+    with Session(engine) as s:
+        assert runs.claim(session=s, team_id=T, job_key="checkin:1", occurrence="x") is True
+        assert runs.claim(session=s, team_id=T, job_key="checkin:1", occurrence="x") is False
+        assert runs.claim(session=s, team_id=T, job_key="checkin:1", occurrence="y") is True
