@@ -29,6 +29,8 @@ LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 class Token:
     text: str
     quoted: bool  # the word began with a quote: free text, never an option
+    raw: str = ""  # the word as typed, quotes included
+    sep: str = ""  # the white space typed before it
 
 
 @dataclass
@@ -37,10 +39,23 @@ class Parsed:
     options: dict[str, str] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
+    free: list[Token] = field(default_factory=list)  # the tokens behind `words`
 
     @property
     def rest(self) -> str:
-        return " ".join(self.words).strip()
+        return self.text_from(0)
+
+    def text_from(self, index: int) -> str:
+        """The free text from word `index` on, as typed: quotes, line breaks and spacing kept.
+
+        Only when the whole of it is one quoted run (`"Vendor may slip"`) are the quotes dropped.
+        """
+        toks = self.free[index:]
+        if not toks:
+            return ""
+        if len(toks) == 1 and toks[0].quoted:
+            return toks[0].text.strip()
+        return (toks[0].raw + "".join(t.sep + t.raw for t in toks[1:])).strip()
 
 
 def tokenize(text: str) -> list[Token]:
@@ -48,10 +63,12 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:
+        space_start = i
         while i < n and text[i].isspace():
             i += 1
         if i >= n:
             break
+        sep, start = text[space_start:i], i
         buf: list[str] = []
         starts_quoted = text[i] in OPEN_QUOTES and text[i] not in "’"
         while i < n and not text[i].isspace():
@@ -64,9 +81,14 @@ def tokenize(text: str) -> list[Token]:
                     i += 1
                 i += 1  # the closing quote (or the end)
                 continue
+            end = text.find(">", i) if ch == "<" else -1
+            if end != -1:  # Slack's escapes (`<@U1|name>`) stay whole; a literal < arrives as &lt;
+                buf.append(text[i:end + 1])
+                i = end + 1
+                continue
             buf.append(ch)
             i += 1
-        tokens.append(Token("".join(buf), starts_quoted))
+        tokens.append(Token("".join(buf), starts_quoted, text[start:i], sep))
     return tokens
 
 
@@ -116,6 +138,7 @@ def parse(
             continue
         text_started = True
         out.words.append(tok.text)
+        out.free.append(tok)
     return out
 
 
@@ -128,7 +151,7 @@ def unescape(text: str) -> str:
             return f"<@{ident}>"  # keep user mentions live when shown back in Slack
         if sigil == "#":
             return f"<#{ident}>"
-        return f"@{label or ident.lstrip('^')}"
+        return f"@{(label or ident).lstrip('@^')}"
 
     text = ANY_ESCAPE.sub(mention, text)
     text = LINK.sub(lambda m: m.group(1), text)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
@@ -79,9 +79,18 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url(cls, v: str) -> str:
         try:
-            make_url(v)
+            url = make_url(v)
         except ArgumentError as e:
             raise ValueError("is not a database URL") from e
+        if url.drivername in ("postgres", "postgresql"):  # storage.db uses psycopg for these
+            return v
+        # An unknown kind (foo://) or a driver that is not installed would otherwise fail at start with a traceback.
+        try:
+            url.get_dialect().import_dbapi()
+        except NoSuchModuleError as e:
+            raise ValueError(f"names an unknown kind of database ({url.drivername})") from e
+        except ImportError as e:
+            raise ValueError(f"needs a driver that is not installed ({e.name or url.drivername})") from e
         return v
 
     @field_validator("bot_managers")
@@ -140,10 +149,8 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as e:
         err = e.errors()[0]
         loc = [str(x) for x in err.get("loc", ())]
-        if loc:
-            name = loc[0].upper()
-        else:  # a whole-model check: the message names the setting
-            name = next((k for k in HOW_TO_FIX if k in err["msg"]), "SLACK_SIGNING_SECRET")
+        # a whole-model check has no location: its message names the setting
+        name = loc[0].upper() if loc else next((k for k in HOW_TO_FIX if k in err["msg"]), "SLACK_SIGNING_SECRET")
         if err["type"] == "missing":
             problem = "is missing"
         else:

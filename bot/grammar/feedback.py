@@ -32,7 +32,10 @@ def parse(text: str) -> Request:
         if not p.words:
             raise UsageError("Which feedback? `/feedback act F-12 WHAT_WE_DID`.", USAGE)
         number = parsing.item_number(p.words[0], "F", USAGE)
-        return Call(feedback.act, write=True, kwargs={"number": number, "what": parsing.plain(" ".join(p.words[1:]))})
+        what = parsing.plain(p.text_from(1))
+        if not what:
+            raise UsageError(f"Say what was done: `/feedback act F-{number} WHAT_WE_DID`.", USAGE)
+        return Call(feedback.act, write=True, kwargs={"number": number, "what": what})
     # Giving feedback: the flags count only before the text starts.
     p = parsing.parse(text, options={"project", "sentiment"}, flags=FLAGS, leading_flags_only=True,
                       has_sub=False, usage=USAGE)

@@ -45,7 +45,7 @@ def parse(text: str, today: date | None = None) -> Request:
         return Call(projects.list_projects, write=False)
     if first in ("show", "view"):
         p = parsing.parse(text, usage=USAGE)
-        name = parsing.plain(p.rest)
+        name = " ".join(parsing.plain(p.rest).split())
         if not name:
             raise UsageError("Which project? `/project show NAME`.", USAGE)
         return Call(projects.show, write=False, kwargs={"name": name})

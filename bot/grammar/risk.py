@@ -17,8 +17,13 @@ ALIASES = {"p": "probability", "prob": "probability", "i": "impact", "imp": "imp
            "mit": "mitigation", "due": "review"}
 
 
+def _one_line(text: str | None) -> str:
+    """A title as one line: Slack's entities decoded, runs of white space made one space."""
+    return " ".join(parsing.plain(text or "").split())
+
+
 def _input(opts: dict[str, str], title: str | None) -> risks.RiskInput:
-    data = risks.RiskInput(title=parsing.plain(title) if title else None)
+    data = risks.RiskInput(title=_one_line(title) or None)
     for key, value in opts.items():
         if key == "probability":
             data.probability = parsing.int_in(value, "p", 1, 5, USAGE)
@@ -34,6 +39,8 @@ def _input(opts: dict[str, str], title: str | None) -> risks.RiskInput:
             data.review_date = parsing.iso_date(value, "review", USAGE)
         elif key == "status":
             data.status = parsing.choice(value, "status", risks.STATUSES, USAGE)
+        elif key == "title":
+            data.title = _one_line(value)
         elif key in TEXT_OPTIONS:
             setattr(data, key, parsing.plain(value))
     return data
@@ -62,9 +69,12 @@ def parse(text: str) -> Request:
         return Help(USAGE)
     if sub in ("add", "new", "log"):
         _only(p.options, OPTIONS - {"status", "page"}, sub)
-        if not p.rest:
+        if p.rest and "title" in p.options:
+            raise UsageError("Give the title once: either as the text or as `title=`, not both.", USAGE)
+        title = _one_line(p.options.pop("title", None) or p.rest)
+        if not title:
             raise UsageError("A risk needs a title: `/risk add TITLE p=… i=…`.", USAGE)
-        data = _input(p.options, p.rest)
+        data = _input(p.options, title)
         return Call(risks.add, write=True, kwargs={"data": data})
     if sub in ("list", "ls"):
         _only(p.options, {"project", "page"}, sub)
@@ -92,9 +102,9 @@ def parse(text: str) -> Request:
         return Call(risks.update, write=True, kwargs={"number": number, "data": _input(p.options, None)})
     if sub in ("close", "done", "resolve"):
         _only(p.options, set(), sub)
-        number, rest = _number(p.words, sub)
-        note = " ".join(rest)
-        return Call(risks.close, write=True, kwargs={"number": number, "note": parsing.plain(note) or None})
+        number, _ = _number(p.words, sub)
+        note = parsing.plain(p.text_from(1))
+        return Call(risks.close, write=True, kwargs={"number": number, "note": note or None})
     raise UsageError(f"I don't know `/risk {sub}`.", USAGE)
 
 

@@ -24,18 +24,33 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
 
 
-def safe(text: str | None) -> str:
-    """User text for mrkdwn: &, < and > escaped, but mentions and links kept live."""
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def safe(text: str | None, limit: int | None = None) -> str:
+    """User text for mrkdwn: &, < and > escaped, but mentions and links kept live.
+
+    With `limit`, the escaped result is cut (with …) to at most that many characters, never
+    inside an entity or a mention, so that what follows it in the same block still shows.
+    """
     if not text:
         return ""
-    parts = SLACK_TOKEN.split(text)
-    out = []
-    for i, part in enumerate(parts):
+    pieces: list[str] = []
+    for i, part in enumerate(SLACK_TOKEN.split(text)):
         if i % 2:
-            out.append(part)
+            pieces.append(part)
         else:
-            out.append(part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-    return "".join(out)
+            pieces.extend(_ESCAPES.get(ch, ch) for ch in part)
+    out = "".join(pieces)
+    if limit is None or len(out) <= limit:
+        return out
+    size, kept = 0, []
+    for piece in pieces:
+        if size + len(piece) > limit - 1:
+            break
+        kept.append(piece)
+        size += len(piece)
+    return "".join(kept) + "…"
 
 
 def section(text: str, accessory: Block | None = None, block_id: str | None = None) -> Block:
@@ -87,7 +102,7 @@ def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
 def plain_message(text: str) -> dict[str, Any]:
     """A short answer as one section (long text is split over several)."""
     chunks = [text[i:i + MAX_SECTION] for i in range(0, len(text), MAX_SECTION)] or [" "]
-    return message(text, [section(c) for c in chunks[:MAX_BLOCKS]])
+    return message(text or " ", [section(c) for c in chunks[:MAX_BLOCKS]])
 
 
 def pager(action_id: str, page: int, pages: int, state: dict[str, Any]) -> Block | None:

@@ -13,7 +13,8 @@ from storage.models import Feedback, Project
 
 USAGE = """*Usage of /feedback*
 • `/feedback` — open the form
-• `/feedback [client|team] [project=NAME] [sentiment=positive|neutral|negative] [private] [anon] TEXT` — record feedback as F-N
+• `/feedback [client|team] [project=NAME] [sentiment=positive|neutral|negative] [private] [anon] TEXT` \
+— record feedback as F-N
 • `/feedback list [project=NAME] [page=N]`
 • `/feedback act F-N WHAT_WE_DID` — close the loop (managers); the author is told by DM unless it was anonymous
 `private`: only managers and the author see it. `anon`: nobody, managers included, can learn who wrote it."""
@@ -48,9 +49,9 @@ def line(item: Feedback, project_name: str | None) -> str:
     head = f"{ICON.get(item.sentiment, '')} *{fid(item)}* ({_tags(item)})"
     if project_name:
         head += f" · *{safe(project_name)}*"
-    body = f"“{safe(truncate(item.text, 1200))}” — {who}, {item.created_at:%Y-%m-%d}"
+    body = f"“{safe(item.text, 1200)}” — {who}, {item.created_at:%Y-%m-%d}"
     if item.acted_at:
-        body += f"\n:white_check_mark: Acted by <@{item.acted_by}>: {safe(truncate(item.action_text or '', 800))}"
+        body += f"\n:white_check_mark: Acted by <@{item.acted_by}>: {safe(item.action_text, 800)}"
     else:
         body += "\n_Not acted on yet_"
     return head + "\n" + body
@@ -76,14 +77,14 @@ def acted(item: Feedback) -> dict[str, Any]:
     told = "" if item.is_anonymous or not item.author_id else f" I've told <@{item.author_id}>."
     return message(f"Closed the loop on {fid(item)}",
                    [section(f":white_check_mark: Closed the loop on *{fid(item)}*.{told}\n"
-                            f"_{safe(item.action_text)}_")])
+                            f"_{safe(item.action_text, 2800)}_")])
 
 
 def author_notice(item: Feedback) -> dict[str, Any]:
     return message(f"Your feedback {fid(item)} was acted on", [
         section(f":speech_balloon: Your feedback *{fid(item)}* was acted on by <@{item.acted_by}>:\n"
-                f"> {safe(truncate(item.action_text or '', 2500))}"),
-        context(f"You wrote: “{safe(truncate(item.text, 500))}”"),
+                f"> {safe(item.action_text, 2500)}"),
+        context(f"You wrote: “{safe(item.text, 500)}”"),
     ])
 
 

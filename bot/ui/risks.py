@@ -27,7 +27,8 @@ USAGE = """*Usage of /risk*
 • `/risk add TITLE [p=1-5] [i=1-5] [owner=@user] [project=NAME] [review=YYYY-MM-DD]`
 • `/risk list [project=NAME] [all] [page=N]` — open risks by score, highest first; `all` adds closed ones
 • `/risk show R-N` — details and history
-• `/risk update R-N [p=] [i=] [owner=@user] [status=open|mitigating|monitoring|closed] [review=YYYY-MM-DD] [mitigation="…"] [project=NAME] [title="…"]`
+• `/risk update R-N [p=] [i=] [owner=@user] [status=open|mitigating|monitoring|closed] [review=YYYY-MM-DD] \
+[mitigation="…"] [project=NAME] [title="…"]`
 • `/risk close R-N [NOTE]`
 Score = probability × impact: Low 1–4, Medium 5–9, High 10–15, Critical 16–25."""
 
@@ -53,7 +54,7 @@ def score_text(risk: Risk) -> str:
 
 
 def line(risk: Risk, project_name: str | None = None) -> str:
-    bits = [f"*{rid(risk)}* {score_text(risk)} — {safe(truncate(risk.title, 200))}"]
+    bits = [f"*{rid(risk)}* {score_text(risk)} — {safe(risk.title, 600)}"]
     meta = [f"P{risk.probability}×I{risk.impact}"]
     if project_name:
         meta.append(f"project *{safe(project_name)}*")
@@ -116,18 +117,18 @@ def _history_line(ev: RiskEvent) -> str:
     if ev.action == "created":
         what = "logged it"
     else:
-        parts = []
+        parts = []  # mrkdwn: people stay live mentions, everything typed is escaped
         for k, (old, new) in changes.items():
             if k in ("description", "mitigation", "contingency"):
                 parts.append(f"{k} changed")
             elif k == "owner":
                 parts.append(f"owner {f'<@{old}>' if old else '–'} → {f'<@{new}>' if new else '–'}")
             else:
-                parts.append(f"{k} {old if old is not None else '–'} → {new}")
+                parts.append(f"{safe(k)} {safe(str(old), 300) if old is not None else '–'} → {safe(str(new), 300)}")
         what = ("closed it" if ev.action == "closed" and list(changes) == ["status"]
-                else ", ".join(parts) or ev.action)
-    note = f" — “{safe(truncate(ev.note, 300))}”" if ev.note else ""
-    return f"• {when} <@{ev.actor_id}> {safe(what) if '<@' not in what else what}{note}"
+                else ", ".join(parts) or safe(ev.action))
+    note = f" — “{safe(ev.note, 300)}”" if ev.note else ""
+    return f"• {when} <@{ev.actor_id}> {what}{note}"
 
 
 def card(risk: Risk, project: Project | None, events: Sequence[RiskEvent]) -> dict[str, Any]:
@@ -148,7 +149,7 @@ def card(risk: Risk, project: Project | None, events: Sequence[RiskEvent]) -> di
     for label, value in (("Description", risk.description), ("Mitigation", risk.mitigation),
                          ("Contingency", risk.contingency)):
         if value:
-            blocks.append(section(f"*{label}*\n{safe(value)}"))
+            blocks.append(section(f"*{label}*\n{safe(value, 2900)}"))
     blocks.append(divider())
     lines = [_history_line(e) for e in events]
     shown: list[str] = []
@@ -175,7 +176,7 @@ def updated(risk: Risk, changes: dict[str, list[Any]]) -> dict[str, Any]:
 
 def closed(risk: Risk, note: str | None) -> dict[str, Any]:
     text = f"Closed {rid(risk)}: {risk.title}"
-    extra = f"\n_Note: {safe(note)}_" if note else ""
+    extra = f"\n_Note: {safe(note, 2000)}_" if note else ""
     return message(text, [section(f":white_check_mark: Closed *{rid(risk)}* — {safe(risk.title)}{extra}")])
 
 

@@ -1,11 +1,72 @@
-"""`/standup` (being built)."""
+"""`/standup`: stand-up prompts."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.deps import Deps
+from bot.errors import Unavailable, UsageError, UserError
+from bot.flows import standups as flow
+from bot.grammar import Help
+from bot.grammar.standup import SendNow, parse
+from bot.services import standups as service
+from bot.ui import standups as ui
+from bot.ui.common import plain_message
+from handlers.common import answer_command, get_deps
+from scheduler import jobs
 
 
-async def handle_standup(ack: AsyncAck, command: dict[str, Any]) -> None:
-    await ack(text="Coming soon.")
+async def handle_standup(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
+                         context: dict[str, Any]) -> None:
+    try:
+        request = parse(command.get("text", ""), current_channel=command.get("channel_id"))
+    except UsageError as e:
+        await ack(**plain_message(str(e)))
+        return
+    if isinstance(request, Help):
+        await ack(**plain_message(request.text))
+        return
+    await ack()
+    deps = get_deps(context)
+    team_id, user_id = command["team_id"], command["user_id"]
+    if isinstance(request, SendNow):
+        await _send_now(request, deps, client, respond, team_id, user_id)
+        return
+    request.kwargs["fallback_tz"] = deps.settings.bot_timezone
+    if request.fn is service.setup:
+        await _look_up_members(deps, client, team_id, user_id, request.kwargs.get("members") or [])
+    await answer_command(request, deps=deps, client=client, respond=respond, team_id=team_id, user_id=user_id)
+
+
+async def _look_up_members(deps: Deps, client: AsyncWebClient, team_id: str, user_id: str,
+                           members: list[str]) -> None:
+    """Cache each member's zone (users.info) so that the schedule groups them by their own time zone."""
+    actor = await deps.people.actor(client, team_id, user_id)
+    if actor.is_manager:  # the service refuses anyone else; no need to look people up for them
+        await asyncio.gather(*(deps.people.profile(client, team_id, m) for m in members))
+
+
+async def _send_now(request: SendNow, deps: Deps, client: AsyncWebClient, respond: AsyncRespond, team_id: str,
+                    user_id: str) -> None:
+    async def say(text: str | dict[str, Any]) -> None:
+        message = plain_message(text) if isinstance(text, str) else text
+        await respond(response_type="ephemeral", replace_original=False, **message)
+
+    rhythm = deps.extras.get("rhythm") or jobs.running()
+    try:
+        if rhythm is None:
+            raise Unavailable("Sorry, my scheduler isn't running right now, so I can't send prompts. "
+                              "Please try again in a minute.")
+        actor = await deps.people.actor(client, team_id, user_id)
+        standup = await deps.db.read(service.for_now, actor=actor, channel_id=request.channel_id,
+                                     current_channel=request.current_channel)
+        result = await flow.prompt_now(rhythm, team_id, standup)
+    except UserError as e:
+        await say(str(e))
+        return
+    r = result.report
+    await say(ui.now_done(standup, sent=r.sent + r.retry, already=r.skipped, off=result.off, failed=r.errors))

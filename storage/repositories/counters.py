@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.models import Counter
 
@@ -17,7 +17,7 @@ def next_value(*, session: Session, team_id: str, name: str) -> int:
     stmt = (
         update(Counter)
         .where(Counter.team_id == team_id, Counter.name == name)  # type: ignore[arg-type]
-        .values(value=Counter.value + 1)
-        .returning(Counter.value)
+        .values(value=col(Counter.value) + 1)
+        .returning(col(Counter.value))
     )
     return int(session.execute(stmt).scalar_one())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from storage.models import Feedback
@@ -21,11 +21,11 @@ def get_by_number(*, session: Session, team_id: str, number: int) -> Feedback | 
 def page(*, session: Session, team_id: str, viewer_id: str, viewer_is_manager: bool,
          project_id: int | None = None, offset: int = 0, limit: int = 20) -> tuple[list[Feedback], int]:
     """Feedback the viewer may see, newest first. Private items: managers and their author only."""
-    where = [Feedback.team_id == team_id]
+    where: list[ColumnElement[bool]] = [col(Feedback.team_id) == team_id]
     if project_id is not None:
-        where.append(Feedback.project_id == project_id)
+        where.append(col(Feedback.project_id) == project_id)
     if not viewer_is_manager:
-        where.append(or_(col(Feedback.is_private).is_(False), Feedback.author_id == viewer_id))
+        where.append(or_(col(Feedback.is_private).is_(False), col(Feedback.author_id) == viewer_id))
     total = session.exec(select(func.count()).select_from(Feedback).where(*where)).one()
     rows = session.exec(select(Feedback).where(*where).order_by(col(Feedback.number).desc())
                         .offset(offset).limit(limit))

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from storage.models import Risk, RiskEvent
@@ -47,9 +47,9 @@ def history(*, session: Session, risk: Risk) -> list[RiskEvent]:
 def page(*, session: Session, team_id: str, project_id: int | None = None, include_closed: bool = False,
          offset: int = 0, limit: int = 20) -> tuple[list[Risk], int]:
     """Risks by score (highest first), newest first among equals; and how many there are in all."""
-    where = [Risk.team_id == team_id]
+    where: list[ColumnElement[bool]] = [col(Risk.team_id) == team_id]
     if project_id is not None:
-        where.append(Risk.project_id == project_id)
+        where.append(col(Risk.project_id) == project_id)
     if not include_closed:
         where.append(col(Risk.status).in_(OPEN_STATUSES))
     total = session.exec(select(func.count()).select_from(Risk).where(*where)).one()
@@ -61,12 +61,12 @@ def page(*, session: Session, team_id: str, project_id: int | None = None, inclu
     return list(rows), int(total)
 
 
-def open_by_band(*, session: Session, team_id: str, project_id: int) -> dict[str, int]:
+def open_by_band(*, session: Session, team_id: str, project_id: int) -> dict[int, int]:
     """Open risks of a project counted by score: returns score -> count."""
     rows = session.exec(
         select(Risk.score, func.count()).where(
             Risk.team_id == team_id, Risk.project_id == project_id, col(Risk.status).in_(OPEN_STATUSES)
-        ).group_by(Risk.score)
+        ).group_by(col(Risk.score))
     )
     return {int(s): int(n) for s, n in rows}
 
