@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -17,16 +18,23 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
 
 from bot.deps import Database, Deps, People
-from bot.errors import Unavailable
 from bot.settings import Settings
 from bot.ui.common import plain_message
 from handlers import register_all
+from handlers.errors import apology, apology_modal, guarded
 from storage.db import make_engine
 
 log = logging.getLogger(__name__)
 
-SORRY = ("Sorry, something went wrong on my side and I couldn't finish that. "
-         "Nothing was half-saved; please try again, and tell your Slack admin if it keeps happening.")
+
+class BotApp(AsyncApp):
+    """Bolt's app with every listener wrapped by `handlers.errors.guarded`, whoever registers it,
+    so that an error after ack() is answered instead of turning into an HTTP error."""
+
+    def _register_listener(self, functions: Sequence[Any], *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        functions = list(functions)
+        registered = super()._register_listener([guarded(functions[0]), *functions[1:]], *args, **kwargs)
+        return functions[0] if len(functions) == 1 else registered
 
 
 def make_client(settings: Settings) -> AsyncWebClient:
@@ -51,8 +59,11 @@ def build_deps(settings: Settings, engine: Engine | None = None) -> Deps:
 
 def create_app(settings: Settings, *, deps: Deps | None = None) -> AsyncApp:
     deps = deps or build_deps(settings)
-    app = AsyncApp(
+    app = BotApp(
         client=make_client(settings),
+        # Bolt's own loggers copy this one's level (else the root's, DEBUG when LOG_LEVEL=DEBUG),
+        # so the cap bot.logs puts on "slack_bolt" holds: its DEBUG lines carry request bodies.
+        logger=logging.getLogger("slack_bolt"),
         signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else "",
         request_verification_enabled=not settings.socket_mode,
         process_before_response=False,
@@ -71,18 +82,15 @@ def create_app(settings: Settings, *, deps: Deps | None = None) -> AsyncApp:
 
 async def on_error(error: Exception, body: dict[str, Any], response: BoltResponse | None,
                    client: AsyncWebClient, respond: Any = None) -> BoltResponse | None:
-    """The one place unexpected errors land: logged with traceback, the person told something useful."""
+    """Errors Bolt hands over: those raised before ack() are answered in the HTTP response."""
     kind = body.get("type") or ("slash_command" if body.get("command") else "unknown")
-    if isinstance(error, Unavailable):
-        log.warning("database unavailable during %s", kind)
-        text = error.message
-    else:
-        log.error("unhandled error in a %s listener", kind, exc_info=error)
-        text = SORRY
+    text = apology(error, f"a {kind} listener")
     if response is not None:  # not acknowledged yet: answer in the HTTP response
         if kind == "view_submission":
-            return BoltResponse(status=200, body=json.dumps({"response_action": "errors", "errors": {}}))
-        return BoltResponse(status=200, body=json.dumps(plain_message(text)),
+            payload = {"response_action": "push", "view": apology_modal(text)}
+        else:
+            payload = {"response_type": "ephemeral", **plain_message(text)}
+        return BoltResponse(status=200, body=json.dumps(payload),
                             headers={"content-type": "application/json;charset=utf-8"})
     try:
         if respond is not None and (body.get("response_url") or body.get("response_urls")):

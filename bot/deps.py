@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
@@ -42,7 +42,12 @@ class Database:
     def _run(self, fn: Callable[..., T], write: bool, kwargs: dict[str, Any]) -> T:
         try:
             with session_scope(self.engine, write=write) as session:
-                return fn(session=session, **kwargs)
+                result = fn(session=session, **kwargs)
+                if not write:
+                    # A read ends in a rollback, which would expire the rows it loaded; detached
+                    # first, they stay readable by the caller (e.g. projects listed in a modal).
+                    session.expunge_all()
+                return result
         except (OperationalError, PoolTimeout) as e:
             log.warning("database unavailable: %s", type(e).__name__)
             raise Unavailable(DB_DOWN) from e
@@ -89,7 +94,10 @@ class People:
         if row is None or utcnow() - row.fetched_at > self.ttl:
             fetched = await self._fetch(client, team_id, user_id)
             if fetched is not None:
-                row = await self.db.write(users_repo.upsert, row=fetched)
+                try:
+                    row = await self.db.write(users_repo.upsert, row=fetched)
+                except IntegrityError:  # a concurrent request cached the same person first: same facts
+                    row = fetched
             elif row is None:
                 row = SlackUser(team_id=team_id, user_id=user_id)
                 self._memory[key] = (now - self.ttl.total_seconds() + 60, row)  # retry in a minute

@@ -8,6 +8,7 @@ records every call, so tests read what the bot sent. It can rate-limit
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -59,10 +60,8 @@ class SlackStub:
                     params.update(dict(urllib.parse.parse_qsl(raw)))
                 for key in ("blocks", "view", "attachments"):
                     if isinstance(params.get(key), str):
-                        try:
+                        with contextlib.suppress(ValueError):
                             params[key] = json.loads(params[key])
-                        except ValueError:
-                            pass
                 return params
 
             def _send(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
@@ -84,7 +83,8 @@ class SlackStub:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # A short poll interval: stop() waits for it, once per test (the default is half a second).
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         return self
 

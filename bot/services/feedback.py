@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
@@ -87,9 +88,9 @@ def list_page(*, session: Session, actor: Actor, project_name: str | None = None
         project = projects_repo.get(session=session, team_id=actor.team_id, project_id=project_id)
     elif project_name:
         project = resolve(session=session, team_id=actor.team_id, name=project_name)
-    query = {"session": session, "team_id": actor.team_id, "viewer_id": actor.user_id,
-             "viewer_is_manager": actor.is_manager, "project_id": project.id if project else None,
-             "limit": PAGE_SIZE}
+    query: dict[str, Any] = {"session": session, "team_id": actor.team_id, "viewer_id": actor.user_id,
+                             "viewer_is_manager": actor.is_manager, "project_id": project.id if project else None,
+                             "limit": PAGE_SIZE}
     page = max(1, page)
     rows, total = repo.page(offset=(page - 1) * PAGE_SIZE, **query)
     pages = max(1, math.ceil(total / PAGE_SIZE))

@@ -41,6 +41,10 @@ def band(value: int) -> str:
     raise ValueError(f"score {value} is outside 1-25")
 
 
+def _rank(band_name: str) -> int:
+    return [name for name, _, _ in BANDS].index(band_name)
+
+
 @dataclass
 class RiskInput:
     """What a person asked for; None means 'not given'."""
@@ -120,8 +124,9 @@ def get(session: Session, team_id: str, number: int) -> Risk:
 def list_page(*, session: Session, actor: Actor, project_name: str | None = None,
               project_id: int | None = None, include_closed: bool = False, page: int = 1) -> Outcome:
     project = _project(session, actor.team_id, RiskInput(project_name=project_name, project_id=project_id))
-    query = {"session": session, "team_id": actor.team_id, "project_id": project.id if project else None,
-             "include_closed": include_closed, "limit": PAGE_SIZE}
+    query: dict[str, Any] = {"session": session, "team_id": actor.team_id,
+                             "project_id": project.id if project else None,
+                             "include_closed": include_closed, "limit": PAGE_SIZE}
     page = max(1, page)
     rows, total = repo.page(offset=(page - 1) * PAGE_SIZE, **query)
     pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -190,7 +195,8 @@ def update(*, session: Session, actor: Actor, number: int, data: RiskInput, note
     project = projects_repo.get(session=session, team_id=actor.team_id, project_id=risk.project_id) \
         if risk.project_id else None
     posts = []
-    if risk.status != "closed" and band(risk.score) in ANNOUNCED_BANDS and before_band not in ANNOUNCED_BANDS:
+    after_band = band(risk.score)
+    if risk.status != "closed" and _rank(after_band) > _rank(before_band):  # e.g. Medium -> High, High -> Critical
         posts = _announce(risk, project, actor, f"Risk raised from {before_band}")
     return Outcome(reply=ui.updated(risk, changes), posts=posts)
 

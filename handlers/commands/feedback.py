@@ -31,7 +31,7 @@ async def handle_feedback(ack: AsyncAck, command: dict[str, Any], respond: Async
     if isinstance(request, Modal):
         projects = await deps.db.read(projects_repo.list_all, team_id=command["team_id"])
         await client.views_open(trigger_id=command["trigger_id"], view=ui.modal(
-            [(p.id, p.name) for p in projects], {"channel": command.get("channel_id")}))
+            [(p.id, p.name) for p in projects if p.id is not None], {"channel": command.get("channel_id")}))
         return
     await answer_command(request, deps=deps, client=client, respond=respond, team_id=command["team_id"],
                          user_id=command["user_id"])
