@@ -62,3 +62,7 @@ B_TODAY = "today"
 B_BLOCKERS = "blockers"
 B_COMMENT = "comment"
 B_STATUS = "status"
+
+# Summaries and risk reviews (block ids)
+B_SUMMARY_FULL = "summary_full"
+B_RISK_REVIEW = "risk_review"

@@ -130,7 +130,11 @@ class Rhythm:
         return datetime.now(UTC)
 
     async def start(self) -> None:
+        from bot.flows.summaries import subscribe_configured_managers
+
         jobs.bind(self)
+        # BOT_MANAGERS get the weekly summary from the first start; this never stops the start.
+        await subscribe_configured_managers(self)
         await self.rebuild()
         # Catch-up runs as a job of its own so that start-up (and /healthz) does not wait on a fan-out.
         self.scheduler.add_job(self.catch_up, id="catch_up", replace_existing=True, misfire_grace_time=3600)

@@ -45,6 +45,10 @@ class Risk(SQLModel, table=True):
         Index("ix_risk_team_status_score", "team_id", "status", "score"),
         Index("ix_risk_team_project", "team_id", "project_id"),
         Index("ix_risk_team_review", "team_id", "review_date"),
+        Index("ix_risk_team_score", "team_id", "score", "number"),
+        Index("ix_risk_team_created", "team_id", "created_at"),
+        Index("ix_risk_team_status_review", "team_id", "status", "review_date"),
+        Index("ix_risk_status_review", "status", "review_date"),  # review reminders, all workspaces
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -88,6 +92,7 @@ class Feedback(SQLModel, table=True):
         UniqueConstraint("team_id", "number", name="uq_feedback_team_number"),
         Index("ix_feedback_team_project", "team_id", "project_id"),
         Index("ix_feedback_team_created", "team_id", "created_at"),
+        Index("ix_feedback_team_waiting", "team_id", "acted_at", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

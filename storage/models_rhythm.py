@@ -50,6 +50,7 @@ class CheckinPoll(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "project_id", "occurrence", name="uq_checkin_poll_occurrence"),
         Index("ix_checkin_poll_project_sent", "team_id", "project_id", "sent_at"),
+        Index("ix_checkin_poll_team_sent", "team_id", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -65,6 +66,7 @@ class CheckinAnswer(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("poll_id", "user_id", name="uq_checkin_answer_poll_user"),
         Index("ix_checkin_answer_project", "team_id", "project_id", "answered_at"),
+        Index("ix_checkin_answer_team_answered", "team_id", "answered_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -178,6 +180,7 @@ class Delivery(SQLModel, table=True):
         UniqueConstraint("team_id", "what", "recipient", "occurrence", name="uq_delivery_key"),
         Index("ix_delivery_status", "status", "lease_until"),
         Index("ix_delivery_team_created", "team_id", "created_at"),
+        Index("ix_delivery_team_what_occurrence", "team_id", "what", "occurrence"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -63,16 +63,19 @@ def list_projects(*, session: Session, actor: Actor) -> Outcome:
     return Outcome(reply=ui.listing(projects))
 
 
-def health(*, session: Session, team_id: str, project: Project) -> dict[str, Any]:
-    """Figures for `/project show`: open risks by band and feedback counts."""
+def health(*, session: Session, team_id: str, project: Project, today: date | None = None) -> dict[str, Any]:
+    """Figures for `/project show`: open risks by band, feedback counts, and (as extra fields) the
+    latest stakeholder score with its trend and stand-up participation."""
     from bot.services.risks import band
+    from bot.services.summaries import health_extra
 
     assert project.id is not None
     bands = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
     for score, n in risks_repo.open_by_band(session=session, team_id=team_id, project_id=project.id).items():
         bands[band(score)] += n
     return {"risks": bands, "feedback": feedback_repo.counts(session=session, team_id=team_id,
-                                                             project_id=project.id)}
+                                                             project_id=project.id),
+            "extra": health_extra(session=session, team_id=team_id, project=project, today=today)}
 
 
 def show(*, session: Session, actor: Actor, name: str) -> Outcome:
