@@ -56,13 +56,14 @@ class JobSpec:
     team_id: str
     job_key: str  # what `job_run` records, with the occurrence
     occurrence: Callable[[datetime], str]
+    since: datetime | None = None  # when the definition took its current form: nothing before it was missed
 
 
 def checkin_spec(cfg: CheckinConfig) -> JobSpec:
     return JobSpec(
         job_id=f"checkin:{cfg.team_id}:{cfg.project_id}", func=jobs.checkin_job,
         trigger=weekly([cfg.day], cfg.time, cfg.tz), args=(cfg.team_id, cfg.project_id), grace=CHECKIN_GRACE,
-        team_id=cfg.team_id, job_key=f"checkin:{cfg.project_id}", occurrence=occurrence_key)
+        team_id=cfg.team_id, job_key=f"checkin:{cfg.project_id}", occurrence=occurrence_key, since=cfg.updated_at)
 
 
 def standup_spec(s: Standup, tz: str) -> JobSpec:
@@ -71,7 +72,8 @@ def standup_spec(s: Standup, tz: str) -> JobSpec:
         job_id=f"standup:{s.team_id}:{s.id}:{tz}", func=jobs.standup_job,
         trigger=weekly(parse_days(s.days), s.time, tz), args=(s.team_id, s.id, tz), grace=STANDUP_GRACE,
         team_id=s.team_id, job_key=f"standup:{s.id}:{tz}",
-        occurrence=lambda when, tz=tz: local_date(when, tz).isoformat())  # type: ignore[misc]
+        occurrence=lambda when, tz=tz: local_date(when, tz).isoformat(),  # type: ignore[misc]
+        since=s.updated_at)
 
 
 def summary_spec(sub: SummarySubscriber, fallback_tz: str) -> JobSpec:
@@ -80,7 +82,8 @@ def summary_spec(sub: SummarySubscriber, fallback_tz: str) -> JobSpec:
         job_id=f"summary:{sub.team_id}:{sub.user_id}", func=jobs.summary_job,
         trigger=weekly([0], "08:00", tz), args=(sub.team_id, sub.user_id), grace=SUMMARY_GRACE,
         team_id=sub.team_id, job_key=f"summary:{sub.user_id}",
-        occurrence=lambda when, tz=tz: week_key(local_date(when, tz)))  # type: ignore[misc]
+        occurrence=lambda when, tz=tz: week_key(local_date(when, tz)),  # type: ignore[misc]
+        since=sub.added_at)
 
 
 def collect_specs(*, session: Session, fallback_tz: str) -> list[JobSpec]:
@@ -167,7 +170,7 @@ class Rhythm:
         now = now or self.now()
         for spec in list(self.specs.values()):
             last = latest_fire(spec.trigger, now, LOOKBACK)
-            if last is None:
+            if last is None or (spec.since is not None and last < spec.since):
                 continue
             occ = spec.occurrence(last)
             if now - last <= spec.grace:

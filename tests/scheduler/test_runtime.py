@@ -212,3 +212,30 @@ def test_an_occurrence_is_claimed_once(engine: Engine) -> None:
         assert runs.claim(session=s, team_id=T, job_key="checkin:1", occurrence="x") is True
         assert runs.claim(session=s, team_id=T, job_key="checkin:1", occurrence="x") is False
         assert runs.claim(session=s, team_id=T, job_key="checkin:1", occurrence="y") is True
+
+
+def test_occurrences_before_a_definition_existed_are_not_missed(engine: Engine, stub: SlackStub) -> None:
+    """A schedule set up on Saturday has not 'missed' the Friday before it."""
+    seed(engine)
+    now = datetime(2026, 11, 28, 12, tzinfo=UTC)  # Saturday; the check-in was Friday 15:00
+    with Session(engine) as s:
+        for model in (StandupMember, Standup, SummarySubscriber):
+            for row in s.exec(select(model)):
+                s.delete(row)
+        cfg = s.exec(select(CheckinConfig)).one()
+        cfg.updated_at = now - timedelta(hours=1)
+        s.add(cfg)
+        s.commit()
+    rhythm = make_rhythm(engine, stub)
+
+    async def run() -> None:
+        jobs.bind(rhythm)
+        try:
+            await rhythm.rebuild()
+            await rhythm.catch_up(now=now)
+        finally:
+            jobs.bind(None)
+
+    asyncio.run(run())
+    with Session(engine) as s:
+        assert s.exec(select(JobRun)).all() == []
