@@ -40,9 +40,10 @@ def claim_stale(*, session: Session, owner: str, lease: timedelta, dead_owners: 
                 limit: int = 1000) -> list[int]:
     """Take over pending rows whose lease ran out or whose owner is known dead; returns their ids."""
     now = utcnow()
-    cond = and_(col(Delivery.status) == "pending",
-                or_(col(Delivery.lease_until) < now, col(Delivery.lease_until).is_(None),
-                    col(Delivery.owner).in_(dead_owners) if dead_owners else False))
+    expired = [col(Delivery.lease_until) < now, col(Delivery.lease_until).is_(None)]
+    if dead_owners:
+        expired.append(col(Delivery.owner).in_(dead_owners))
+    cond = and_(col(Delivery.status) == "pending", or_(*expired))
     candidates = list(session.exec(select(Delivery.id).where(cond).order_by(col(Delivery.id)).limit(limit)))
     taken: list[int] = []
     for rid in candidates:

@@ -14,7 +14,8 @@ def claim(*, session: Session, team_id: str, job_key: str, occurrence: str, stat
     """Record the occurrence; True only for the one caller that recorded it first."""
     ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(JobRun)
     stmt = (ins.values(team_id=team_id, job_key=job_key, occurrence=occurrence, status=status)
-            .on_conflict_do_nothing(index_elements=["team_id", "job_key", "occurrence"]).returning(JobRun.id))
+            .on_conflict_do_nothing(index_elements=["team_id", "job_key", "occurrence"])
+            .returning(col(JobRun.id)))
     return session.execute(stmt).first() is not None
 
 
