@@ -15,8 +15,9 @@ MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 
 # What each scope is for: commands (slash commands), chat:write (answers, DMs, channel posts),
 # chat:write.public (announcements in public channels the bot was not invited to),
-# users:read (roles and time zones from users.info), im:write (conversations.open for DMs).
-EXPECTED_SCOPES = {"commands", "chat:write", "chat:write.public", "users:read", "im:write"}
+# users:read (roles and time zones from users.info), im:write (conversations.open for DMs),
+# im:history (after a crash, checking a DM for a message before sending it again).
+EXPECTED_SCOPES = {"commands", "chat:write", "chat:write.public", "users:read", "im:write", "im:history"}
 
 
 @pytest.fixture(scope="module")
