@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.context.respond.internals import _build_message
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook import WebhookResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy.engine import Engine
 
 from bot.deps import Database, Deps, People
+from bot.retries import retry_handlers
 from bot.settings import Settings
 from bot.ui.common import plain_message
 from handlers import register_all
@@ -25,29 +29,159 @@ from handlers.errors import apology, apology_modal, guarded
 from storage.db import make_engine
 
 log = logging.getLogger(__name__)
+# Listeners past their ack() at once (see Backlog): measured with bench/ack_latency.py on 2 cores,
+# 2 keeps the acks of a burst of commands within reach of a bare Bolt app's; more lets the work
+# behind them slow the acks down.
+BACKGROUND_LIMIT = 2
+
+
+class Slot:
+    """One listener's place in the `Backlog`: taken once, given back at its end or after `hold_s`,
+    whichever comes first, so that work waiting on Slack (a 429's Retry-After) never holds up the rest."""
+
+    def __init__(self, slots: asyncio.Semaphore, hold_s: float) -> None:
+        self.slots = slots
+        self.hold_s = hold_s
+        self.state = "free"  # -> "held" -> "returned"
+        self._timer: asyncio.TimerHandle | None = None
+
+    async def take(self) -> None:
+        if self.state != "free":
+            return
+        await self.slots.acquire()
+        self.state = "held"
+        self._timer = asyncio.get_running_loop().call_later(self.hold_s, self.give_back)
+
+    def give_back(self) -> None:
+        if self.state == "held":
+            self.slots.release()
+            if self._timer is not None:
+                self._timer.cancel()
+        self.state = "returned"
+
+
+class Backlog:
+    """How many listeners may be past their ack() at once; the others wait their turn.
+
+    Acks are never held: a listener's `ack()` answers Slack at once and only then waits for a
+    slot. Work after the ack (database, replies, posts) shares the process with the acks of
+    requests still arriving; unbounded, a burst of commands piles up enough of it to slow every
+    ack behind it. Bounded, the burst's work queues instead and is done a moment later."""
+
+    def __init__(self, limit: int, hold_s: float = 1.0) -> None:
+        self.limit = limit
+        self.hold_s = hold_s
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+
+    def slots(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(self.limit))
+        return self._slots[1]
+
+    def bound(self, listener: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        """`listener`, holding a slot from its ack() (or its start, if Bolt acks for it) to its end."""
+        sig = inspect.signature(listener)
+        names = set(sig.parameters)
+        params = list(sig.parameters.values())
+        if "ack" not in names:
+            at = sum(p.kind <= inspect.Parameter.POSITIONAL_OR_KEYWORD for p in params)
+            params.insert(at, inspect.Parameter("ack", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None))
+
+        async def run(**kwargs: Any) -> Any:
+            slot = Slot(self.slots(), self.hold_s)
+            ack = kwargs.get("ack")
+
+            async def ack_then_wait(*args: Any, **kw: Any) -> Any:
+                result = await ack(*args, **kw)  # type: ignore[misc]
+                await slot.take()
+                return result
+
+            if "ack" in names and ack is not None:
+                kwargs["ack"] = ack_then_wait
+            else:
+                await slot.take()
+            try:
+                return await listener(**{k: v for k, v in kwargs.items() if k in names})
+            finally:
+                slot.give_back()
+
+        run.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        run.__name__ = run.__qualname__ = getattr(listener, "__name__", "listener")
+        run.__doc__ = listener.__doc__
+        run.__module__ = listener.__module__
+        return run
 
 
 class BotApp(AsyncApp):
     """Bolt's app with every listener wrapped by `handlers.errors.guarded`, whoever registers it,
-    so that an error after ack() is answered instead of turning into an HTTP error."""
+    so that an error after ack() is answered instead of turning into an HTTP error, and bounded by
+    the app's `Backlog`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.backlog = Backlog(BACKGROUND_LIMIT)
+        super().__init__(*args, **kwargs)
 
     def _register_listener(self, functions: Sequence[Any], *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         functions = list(functions)
-        registered = super()._register_listener([guarded(functions[0]), *functions[1:]], *args, **kwargs)
+        wrapped = guarded(self.backlog.bound(functions[0]))
+        registered = super()._register_listener([wrapped, *functions[1:]], *args, **kwargs)
         return functions[0] if len(functions) == 1 else registered
+
+
+class PooledWebClient(AsyncWebClient):
+    """The Web API client, reusing one pool of keep-alive connections on the serving event loop.
+
+    Without a session slack_sdk opens and closes an aiohttp session, and so a TCP connection, for
+    every call: on a busy bot that costs more than the call. The pool (`use_pool`, opened by the
+    server's runtime) is used only on the loop that opened it; a caller on another loop (a script
+    or test running a flow with asyncio.run) gets a session per call as before."""
+
+    _pool: aiohttp.ClientSession | None = None
+    _pool_loop: asyncio.AbstractEventLoop | None = None
+
+    @property  # type: ignore[override]
+    def session(self) -> aiohttp.ClientSession | None:
+        pool = self._pool
+        if pool is None or pool.closed:
+            return None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        return pool if loop is self._pool_loop else None
+
+    @session.setter
+    def session(self, value: aiohttp.ClientSession | None) -> None:
+        self.use_pool(value)
+
+    def use_pool(self, pool: aiohttp.ClientSession | None) -> None:
+        try:
+            self._pool_loop = asyncio.get_running_loop() if pool is not None else None
+        except RuntimeError:
+            pool = None
+        self._pool = pool
+
+
+class PooledRespond(AsyncRespond):
+    """Bolt's `respond()`, posting to response_url over the client's pool instead of a new session."""
+
+    def __init__(self, *, response_url: str, session: aiohttp.ClientSession) -> None:
+        super().__init__(response_url=response_url)
+        self.session = session
+
+    async def __call__(self, text: str | dict[str, Any] = "", **kwargs: Any) -> WebhookResponse:  # type: ignore[override]
+        message = _build_message(**text) if isinstance(text, dict) else _build_message(text=text, **kwargs)
+        return await AsyncWebhookClient(url=str(self.response_url), session=self.session).send_dict(message)
 
 
 def make_client(settings: Settings) -> AsyncWebClient:
     """The Web API client: every call goes to SLACK_API_URL, with 429s and 5xx retried."""
-    return AsyncWebClient(
+    return PooledWebClient(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         timeout=15,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=8),
-            AsyncServerErrorRetryHandler(max_retry_count=3),
-        ],
+        retry_handlers=retry_handlers(),
     )
 
 
@@ -71,8 +205,11 @@ def create_app(settings: Settings, *, deps: Deps | None = None) -> AsyncApp:
     )
 
     @app.middleware
-    async def inject_deps(context: dict[str, Any], next: Any) -> Any:  # noqa: A002 (Bolt's name)
+    async def inject_deps(context: AsyncBoltContext, next: Any) -> Any:  # noqa: A002 (Bolt's name)
         context["deps"] = deps
+        pool = context.client.session
+        if pool is not None and context.response_url:
+            context["respond"] = PooledRespond(response_url=context.response_url, session=pool)
         return await next()
 
     app.error(on_error)

@@ -9,14 +9,17 @@
    once its lease runs out. If an earlier attempt may have reached Slack, the
    DM's history is checked for the message's metadata key before sending again.
 
-Fan-out is paced by a small number of concurrent sends; 429s are honoured by
-the client's retry handler (an async sleep, so other work goes on), and one
-failing recipient never stops the rest.
+Fan-out goes through a small number of concurrent senders sharing one
+`bot.pacing.Pacer`: a 429 (Slack took nothing) makes every sender wait out its
+Retry-After, and later sends are spaced a little under the rate that got
+through, so a large fan-out runs close to the allowed rate. One failing
+recipient never stops the rest.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import os
@@ -28,9 +31,12 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Database
+from bot.errors import Unavailable
+from bot.pacing import Pacer, retry_after
 from storage.models_rhythm import Delivery
 from storage.repositories import deliveries as ledger
 
@@ -40,6 +46,7 @@ HOST = socket.gethostname()
 INSTANCE = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 METADATA_TYPE = "bot_delivery"
 MAX_ATTEMPTS = 5
+MAX_RATE_LIMITED = 30  # 429s waited out for one message before it is left for a later pass
 RETRYABLE = {"ratelimited", "service_unavailable", "internal_error", "fatal_error", "request_timeout"}
 
 
@@ -72,6 +79,9 @@ def dead_local_owners(owners: set[str]) -> set[str]:
         pid = rest.partition(":")[0]
         if host != HOST or owner == INSTANCE or not pid.isdigit():
             continue
+        if int(pid) == os.getpid():  # an earlier process with our pid (PID 1 in a container, every restart)
+            dead.add(owner)
+            continue
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
@@ -89,6 +99,10 @@ class Deliverer:
         self.owner = owner
         self.concurrency = concurrency
         self.lease = lease
+        self.pacer = Pacer()
+        # Rows of ours the database kept us from finishing (it went away mid-send): the next
+        # recovery pass takes them up again, since no other instance will while we live.
+        self.unfinished: set[int] = set()
 
     async def send_all(self, team_id: str, envelopes: list[Envelope]) -> Report:
         rows = [{"what": e.what, "recipient": e.recipient, "occurrence": e.occurrence,
@@ -103,6 +117,8 @@ class Deliverer:
         owners = await self.db.read(ledger.owners_pending)
         ids = await self.db.write(ledger.claim_stale, owner=self.owner, lease=self.lease,
                                   dead_owners=dead_local_owners(owners))
+        ids = sorted(set(ids) | self.unfinished)
+        self.unfinished.clear()
         if ids:
             log.info("recovering %d pending deliveries", len(ids))
         return await self.send_ids(ids)
@@ -110,10 +126,20 @@ class Deliverer:
     async def send_ids(self, ids: list[int]) -> Report:
         report = Report()
         gate = asyncio.Semaphore(self.concurrency)
+        down = False
 
         async def one(delivery_id: int) -> None:
+            nonlocal down
             async with gate:
-                await self._send_one(delivery_id, report)
+                if not down:
+                    try:
+                        await self._send_one(delivery_id, report)
+                        return
+                    except Unavailable:
+                        down = True  # the rest would fail the same way: left for the next pass
+                        log.warning("database unavailable during a send; the rest waits for the next recovery pass")
+                self.unfinished.add(delivery_id)
+                report.retry += 1
 
         await asyncio.gather(*(one(i) for i in ids))
         return report
@@ -131,12 +157,11 @@ class Deliverer:
                 return
         message = json.loads(row.payload or "{}")
         try:
-            resp = await self.client.chat_postMessage(
-                channel=row.recipient, metadata={"event_type": METADATA_TYPE, "event_payload": {"key": _key(row)}},
-                **message)
+            resp = await self._post(row, message)
         except SlackApiError as e:
             error = str(e.response.get("error") or f"http_{e.response.status_code}")
-            if (error in RETRYABLE or e.response.status_code >= 500) and row.attempts < MAX_ATTEMPTS:
+            transient = error in RETRYABLE or e.response.status_code == 429 or e.response.status_code >= 500
+            if transient and row.attempts < MAX_ATTEMPTS:
                 await self._retry_later(delivery_id, error, report)
                 return
             log.warning("delivery %s to %s failed: %s", row.what, row.recipient, error)
@@ -154,6 +179,25 @@ class Deliverer:
         await self.db.write(ledger.mark, delivery_id=delivery_id, status="sent", channel=resp.get("channel"),
                             ts=resp.get("ts"))
         report.sent += 1
+
+    async def _post(self, row: Delivery, message: dict[str, Any]) -> Any:
+        """chat.postMessage in the pacer's time; a 429 (nothing was posted) is waited out and sent again."""
+        sender = copy.copy(self.client)  # the same client less its own 429 retries: the pacer does them for all
+        sender.retry_handlers = [h for h in self.client.retry_handlers
+                                 if not isinstance(h, AsyncRateLimitErrorRetryHandler)]
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": _key(row)}}
+        for tries_left in range(MAX_RATE_LIMITED, -1, -1):
+            await self.pacer.turn()
+            try:
+                resp = await sender.chat_postMessage(channel=row.recipient, metadata=metadata, **message)
+            except SlackApiError as e:
+                if e.response.status_code != 429 or not tries_left:
+                    raise
+                self.pacer.limited(retry_after(e.response.headers))
+                continue
+            self.pacer.sent()
+            return resp
+        raise AssertionError("unreachable")
 
     async def _retry_later(self, delivery_id: int, error: str, report: Report) -> None:
         """It may or may not have reached Slack: leave it pending, free for the next recovery pass."""

@@ -4,9 +4,13 @@ them through Bolt's context (`context["deps"]`)."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -26,6 +30,7 @@ from storage.repositories import users as users_repo
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+DB_THREADS = 2  # see _executor
 
 DB_DOWN = (
     "Sorry, I can't reach my database right now, so nothing was saved. "
@@ -57,10 +62,32 @@ class Database:
             raise
 
     async def write(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
-        return await asyncio.to_thread(self._run, fn, True, kwargs)
+        return await self._in_thread(fn, True, kwargs)
 
     async def read(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
-        return await asyncio.to_thread(self._run, fn, False, kwargs)
+        return await self._in_thread(fn, False, kwargs)
+
+    async def _in_thread(self, fn: Callable[..., T], write: bool, kwargs: dict[str, Any]) -> T:
+        context = contextvars.copy_context()
+        call = functools.partial(context.run, self._run, fn, write, kwargs)
+        return await asyncio.get_running_loop().run_in_executor(_executor(), call)
+
+
+_EXECUTOR: ThreadPoolExecutor | None = None
+_EXECUTOR_LOCK = threading.Lock()
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The process's database threads, shared by every `Database`.
+
+    Few on purpose: units of work are mostly Python (the ORM) holding the GIL, so more threads
+    than cores only make the event loop wait longer for its turn, delaying every ack; and SQLite
+    takes one writer at a time anyway. Work beyond them queues, first come first served."""
+    global _EXECUTOR
+    with _EXECUTOR_LOCK:
+        if _EXECUTOR is None:
+            _EXECUTOR = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="db")
+        return _EXECUTOR
 
 
 @dataclass(frozen=True)
@@ -97,6 +124,8 @@ class People:
                 try:
                     row = await self.db.write(users_repo.upsert, row=fetched)
                 except IntegrityError:  # a concurrent request cached the same person first: same facts
+                    row = fetched
+                except Unavailable:  # the database can be read but not written: the cache waits
                     row = fetched
             elif row is None:
                 row = SlackUser(team_id=team_id, user_id=user_id)

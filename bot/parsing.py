@@ -19,8 +19,10 @@ from bot.errors import UsageError
 OPEN_QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“", "«": "»", "‘": "’", "’": "’"}
 CLOSE_QUOTES = set('"”“»’')
 OPTION = re.compile(r"^([A-Za-z][A-Za-z_-]*)=(.*)$", re.S)
-USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
+# Slack's ids are short; anything longer than the 32 characters they are stored in is not one.
+SLACK_ID = r"[A-Z0-9]{1,31}"
+USER = re.compile(rf"^<@([UW]{SLACK_ID})(?:\|[^>]*)?>$")
+CHANNEL = re.compile(rf"^<#([CG]{SLACK_ID})(?:\|([^>]*))?>$")
 ANY_ESCAPE = re.compile(r"<([@#!])([^|>]+)(?:\|([^>]*))?>")
 LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 
@@ -112,7 +114,7 @@ def parse(
     allowed = set(options)
     aliases = aliases or {}
     flagset = {f.lower() for f in flags}
-    tokens = tokenize(text or "")
+    tokens = tokenize(strip_nul(text or ""))
     out = Parsed(sub="")
     if has_sub and tokens and not tokens[0].quoted:
         out.sub = tokens.pop(0).text.lower()
@@ -140,6 +142,11 @@ def parse(
         out.words.append(tok.text)
         out.free.append(tok)
     return out
+
+
+def strip_nul(text: str) -> str:
+    """Text without NUL characters, which no one types on purpose and PostgreSQL cannot store."""
+    return text.replace("\x00", "")
 
 
 def unescape(text: str) -> str:

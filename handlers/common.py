@@ -6,17 +6,21 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Actor, Deps
-from bot.errors import UserError
+from bot.errors import Refused, UserError
 from bot.grammar import Call
 from bot.services import Outcome
 from bot.ui.common import plain_message
 from scheduler import jobs
 
 log = logging.getLogger(__name__)
+
+GUEST_REFUSAL = ("Sorry, guest accounts can give feedback (`/feedback`) and answer the check-ins sent to them, "
+                 "but not this. Ask someone on the team if you need it.")
 
 
 def get_deps(context: dict[str, Any]) -> Deps:
@@ -33,11 +37,23 @@ def user_of(body: dict[str, Any]) -> str:
     return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
 
 
+async def actor_of(deps: Deps, client: AsyncWebClient, team_id: str, user_id: str, *, guests: bool = False
+                   ) -> Actor:
+    """Who is asking; a guest account is refused (`Refused`) unless `guests` says they may.
+
+    The one place the stakeholder policy lives: guests give feedback and answer their own
+    check-ins (neither looks them up) and read `help`; everything else refuses them here."""
+    actor = await deps.people.actor(client, team_id, user_id)
+    if actor.is_guest and not guests:
+        raise Refused(GUEST_REFUSAL)
+    return actor
+
+
 async def run_call(call: Call, deps: Deps, client: AsyncWebClient, team_id: str, user_id: str) -> Outcome:
     """Run a service call as this person; raises `UserError` for a refusal or bad input."""
-    if call.lookup_actor:
-        actor = await deps.people.actor(client, team_id, user_id)
-    else:
+    if call.lookup_actor or not call.guests:
+        actor = await actor_of(deps, client, team_id, user_id, guests=call.guests)
+    else:  # open to everyone and better not known (giving feedback): the person is not looked up
         actor = Actor(team_id, user_id)
     runner = deps.db.write if call.write else deps.db.read
     return await runner(call.fn, actor=actor, **call.kwargs)  # type: ignore[no-any-return]
@@ -53,8 +69,10 @@ async def deliver(outcome: Outcome, client: AsyncWebClient, say_to_requester: Ca
     for post in outcome.posts:
         try:
             await client.chat_postMessage(channel=post.channel, **post.message)
-        except SlackApiError as e:
-            log.warning("chat.postMessage to %s failed: %s", post.channel, e.response.get("error"))
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
+            # Told as a failed post, never as a failed request: what was asked is saved already.
+            error = e.response.get("error") if isinstance(e, SlackApiError) else type(e).__name__
+            log.warning("chat.postMessage to %s failed: %s", post.channel, error)
             if post.on_fail:
                 await say_to_requester(**plain_message(post.on_fail))
 

@@ -9,9 +9,11 @@ harmless: the ledger sends each message once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from bot.errors import Unavailable
 from storage.repositories import runs
 
 if TYPE_CHECKING:
@@ -49,28 +51,53 @@ async def _occurrence(job_id: str, team_id: str) -> str | None:
     return occ
 
 
+async def _run(job_id: str, body: Callable[[], Awaitable[None]]) -> None:
+    """A job the database kept from running is tried again by the sweep (`Rhythm.retry_failed`),
+    so an outage during its fire time delays the occurrence instead of losing it."""
+    try:
+        await body()
+    except Unavailable:
+        log.warning("%s: database unavailable; the sweep will try again", job_id)
+        current().failed.add(job_id)
+
+
 async def checkin_job(team_id: str, project_id: int) -> None:
     from bot.flows import checkins
 
-    occ = await _occurrence(f"checkin:{team_id}:{project_id}", team_id)
-    if occ:
-        await checkins.send_poll(current(), team_id, project_id, occurrence=occ)
+    job_id = f"checkin:{team_id}:{project_id}"
+
+    async def body() -> None:
+        occ = await _occurrence(job_id, team_id)
+        if occ:
+            await checkins.send_poll(current(), team_id, project_id, occurrence=occ)
+
+    await _run(job_id, body)
 
 
 async def standup_job(team_id: str, standup_id: int, tz: str) -> None:
     from bot.flows import standups
 
-    occ = await _occurrence(f"standup:{team_id}:{standup_id}:{tz}", team_id)
-    if occ:
-        await standups.prompt(current(), team_id, standup_id, tz=tz, day=date.fromisoformat(occ))
+    job_id = f"standup:{team_id}:{standup_id}:{tz}"
+
+    async def body() -> None:
+        occ = await _occurrence(job_id, team_id)
+        if occ:
+            await standups.prompt(current(), team_id, standup_id, tz=tz, day=date.fromisoformat(occ))
+
+    await _run(job_id, body)
 
 
 async def summary_job(team_id: str, user_id: str) -> None:
     from bot.flows import summaries
 
-    occ = await _occurrence(f"summary:{team_id}:{user_id}", team_id)
-    if occ:
-        await summaries.send_weekly(current(), team_id, user_id, occurrence=occ)
+    job_id = f"summary:{team_id}:{user_id}"
+
+    async def body() -> None:
+        occ = await _occurrence(job_id, team_id)
+        if occ:
+            await summaries.send_weekly(current(), team_id, user_id, occurrence=occ)
+
+    await _run(job_id, body)
 
 
 async def sweep_job() -> None:
@@ -79,8 +106,12 @@ async def sweep_job() -> None:
 
     r = current()
     now = r.now()
-    await r.rebuild_if_changed()
-    await checkins.send_due_reminders(r, now)
-    await reviews.send_due_reviews(r, now)
-    await standups.post_due_digests(r, now)
-    await r.deliverer.recover()
+    try:
+        await r.rebuild_if_changed()
+        await checkins.send_due_reminders(r, now)
+        await reviews.send_due_reviews(r, now)
+        await standups.post_due_digests(r, now)
+        await r.deliverer.recover()
+        await r.retry_failed(now)
+    except Unavailable:  # all of it is tried again next time; nothing here is lost by waiting
+        log.warning("sweep: database unavailable; trying again at the next sweep")

@@ -29,6 +29,7 @@ from sqlmodel import Session, select
 
 from bot.delivery import Deliverer
 from bot.deps import Deps
+from bot.errors import Unavailable
 from scheduler import jobs
 from scheduler.triggers import latest_fire, local_date, occurrence_key, parse_days, week_key, weekly
 from storage.models import Counter, SlackUser
@@ -127,6 +128,7 @@ class Rhythm:
         self.deliverer = Deliverer(deps.db, client)
         self.version = -1
         self.specs: dict[str, JobSpec] = {}
+        self.failed: set[str] = set()  # ids of jobs the database kept from running (see retry_failed)
 
     @staticmethod
     def now() -> datetime:
@@ -169,20 +171,41 @@ class Rhythm:
     async def catch_up(self, now: datetime | None = None) -> None:
         now = now or self.now()
         for spec in list(self.specs.values()):
-            last = latest_fire(spec.trigger, now, LOOKBACK)
-            if last is None or (spec.since is not None and last < spec.since):
+            try:
+                await self._catch_up_one(spec, now)
+            except Unavailable:
+                log.warning("catching up %s: database unavailable; the sweep will try again", spec.job_id)
+                self.failed.add(spec.job_id)
+
+    async def retry_failed(self, now: datetime | None = None) -> None:
+        """Jobs the database kept from running: served now if their occurrence is still within its
+        grace, else recorded as missed, just as at start."""
+        now = now or self.now()
+        for job_id in sorted(self.failed):
+            self.failed.discard(job_id)
+            spec = self.specs.get(job_id)
+            if spec is None:  # its definition is gone
                 continue
-            occ = spec.occurrence(last)
-            if now - last <= spec.grace:
-                # Within its grace: run it (again). Idempotent through the ledger, so a run
-                # cut short by a crash is completed and a finished one sends nothing.
-                log.info("catching up %s (%s)", spec.job_id, occ)
-                await spec.func(*spec.args)
-            elif not await self.deps.db.read(runs.seen, team_id=spec.team_id, job_key=spec.job_key,
-                                             occurrence=occ):
-                await self.deps.db.write(runs.claim, team_id=spec.team_id, job_key=spec.job_key, occurrence=occ,
-                                         status="missed")
-                log.warning("missed %s (%s): past its grace", spec.job_id, occ)
+            try:
+                await self._catch_up_one(spec, now)
+            except Unavailable:
+                self.failed.add(job_id)
+                raise
+
+    async def _catch_up_one(self, spec: JobSpec, now: datetime) -> None:
+        last = latest_fire(spec.trigger, now, LOOKBACK)
+        if last is None or (spec.since is not None and last < spec.since):
+            return
+        occ = spec.occurrence(last)
+        if now - last <= spec.grace:
+            # Within its grace: run it (again). Idempotent through the ledger, so a run
+            # cut short by a crash is completed and a finished one sends nothing.
+            log.info("catching up %s (%s)", spec.job_id, occ)
+            await spec.func(*spec.args)
+        elif not await self.deps.db.read(runs.seen, team_id=spec.team_id, job_key=spec.job_key, occurrence=occ):
+            await self.deps.db.write(runs.claim, team_id=spec.team_id, job_key=spec.job_key, occurrence=occ,
+                                     status="missed")
+            log.warning("missed %s (%s): past its grace", spec.job_id, occ)
 
     def occurrence_now(self, job_id: str, now: datetime | None = None) -> tuple[JobSpec, str] | None:
         """For a job running now: its spec and the occurrence it serves (None if none is due)."""

@@ -20,6 +20,8 @@ from sqlmodel import Session, create_engine
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT_S = 5  # seconds to wait for a new PostgreSQL connection
+SQLITE_FILE_ERRORS = {8, 10, 14}  # SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN (primary result codes)
 MIGRATION_LOCK = 7_420_115  # PostgreSQL advisory lock id held while migrating
 
 
@@ -44,7 +46,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _sqlite_events(engine)
         return engine
     if u.drivername in ("postgresql", "postgres"):
-        url = str(u.set(drivername="postgresql+psycopg"))
+        u = u.set(drivername="postgresql+psycopg")
+        url = u.render_as_string(hide_password=False)
+    if u.drivername.startswith("postgresql") and "connect_timeout" not in u.query:
+        # A server that stops answering (rather than refusing) would otherwise hold each request,
+        # and the worker thread running it, for minutes; this way the person gets the apology.
+        kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True, **kwargs)
 
 
@@ -64,6 +71,15 @@ def _sqlite_events(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         immediate = conn.get_execution_options().get("sqlite_immediate", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(ctx: Any) -> None:
+        # A connection opened while the file could not be written stays read-only for good, and one
+        # whose file went away keeps failing: treated as lost, it is dropped with the pool's others,
+        # and the next unit of work opens the file afresh (e.g. once its mode is put right).
+        code = getattr(ctx.original_exception, "sqlite_errorcode", 0) & 0xFF
+        if code in SQLITE_FILE_ERRORS:
+            ctx.is_disconnect = True
 
 
 @contextmanager

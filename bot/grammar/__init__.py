@@ -21,6 +21,9 @@ class Call:
     # False where the person's role is not needed; giving feedback, for one, must not
     # even look the author up, so that anonymous feedback leaves no trace of them.
     lookup_actor: bool = True
+    # Guest accounts (clients in the workspace, asked in check-ins) may make this call. Few may:
+    # giving feedback, for one. A call that skips the look-up must allow guests (it cannot tell).
+    guests: bool = False
 
 
 @dataclass

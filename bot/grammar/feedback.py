@@ -54,7 +54,7 @@ def parse(text: str) -> Request:
         raise UsageError("What is the feedback? Write it after the options.", USAGE)
     if "project" in p.options and not data.project_name:
         raise UsageError("`project=` needs a project name.", USAGE)
-    return Call(feedback.give, write=True, kwargs={"data": data}, lookup_actor=False)
+    return Call(feedback.give, write=True, kwargs={"data": data}, lookup_actor=False, guests=True)
 
 
 def parse_form(values: dict[str, Any]) -> feedback.FeedbackInput:
@@ -66,7 +66,8 @@ def parse_form(values: dict[str, Any]) -> feedback.FeedbackInput:
         errors[ids.B_SOURCE] = "Choose client or team."
     if sentiment is not None and sentiment not in feedback.SENTIMENTS:
         errors[ids.B_SENTIMENT] = "Choose a sentiment."
-    opts = forms.field(values, ids.B_OPTIONS) or []
+    opts = forms.field(values, ids.B_OPTIONS)
+    opts = opts if isinstance(opts, list) else []
     if errors:
         raise forms.FormError(errors)
     data = feedback.FeedbackInput(text=text or "", source=source, sentiment=sentiment,

@@ -6,8 +6,11 @@ Errors come back as {block_id: message}, which Slack shows under the field.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
+
+from bot.parsing import SLACK_ID, strip_nul
 
 
 class FormError(Exception):
@@ -16,21 +19,38 @@ class FormError(Exception):
         self.errors = errors
 
 
+def _entry(values: Any, block_id: str) -> Any:
+    """The state of the one input in `block_id` (Slack nests it under the input's action_id)."""
+    block = values.get(block_id) if isinstance(values, dict) else None
+    return next(iter(block.values()), None) if isinstance(block, dict) else None
+
+
 def field(values: dict[str, Any], block_id: str) -> Any:
-    """The submitted value of the input in `block_id`, whatever its element type; None when empty."""
-    entry = next(iter((values.get(block_id) or {}).values()), None)
+    """The submitted value of the input in `block_id`, whatever its element type; None when empty.
+
+    State that is not shaped as Slack sends it reads as empty, never as an error; text comes without
+    NUL characters (see `bot.parsing.strip_nul`)."""
+    value = _field(values, block_id)
+    return strip_nul(value) if isinstance(value, str) else value
+
+
+def _field(values: dict[str, Any], block_id: str) -> Any:
+    entry = _entry(values, block_id)
     if not isinstance(entry, dict):
         return None
     kind = entry.get("type")
     if kind in ("plain_text_input", "email_text_input", "url_text_input", "number_input"):
         v = entry.get("value")
-        return v.strip() if isinstance(v, str) and v.strip() else None
+        v = strip_nul(v) if isinstance(v, str) else None
+        return v.strip() if v and v.strip() else None
     if kind == "rich_text_input":
         return _rich_text(entry.get("rich_text_value")) or None
     if kind in ("static_select", "external_select", "radio_buttons"):
-        return (entry.get("selected_option") or {}).get("value")
+        option = entry.get("selected_option")
+        return option.get("value") if isinstance(option, dict) else None
     if kind == "checkboxes":
-        return [o.get("value") for o in entry.get("selected_options") or []]
+        options = entry.get("selected_options")
+        return [o.get("value") for o in options if isinstance(o, dict)] if isinstance(options, list) else []
     if kind == "users_select":
         return entry.get("selected_user")
     if kind == "conversations_select":
@@ -52,7 +72,8 @@ def _rich_text(node: Any) -> str:
             return str(node.get("text", ""))
         if node.get("type") == "user":
             return f"<@{node.get('user_id')}>"
-        inner = "".join(_rich_text(e) for e in node.get("elements") or [])
+        elements = node.get("elements")
+        inner = "".join(_rich_text(e) for e in elements) if isinstance(elements, list) else ""
         return inner + ("\n" if node.get("type") in ("rich_text_section", "rich_text_list") else "")
     return ""
 
@@ -107,7 +128,7 @@ def as_user(values: dict[str, Any], block_id: str, errors: dict[str, str]) -> st
     raw = field(values, block_id)
     if raw is None:
         return None
-    if not isinstance(raw, str) or raw[:1] not in ("U", "W"):
+    if not isinstance(raw, str) or not re.fullmatch(rf"[UW]{SLACK_ID}", raw):
         errors[block_id] = "Pick a person."
         return None
     return raw
@@ -115,10 +136,10 @@ def as_user(values: dict[str, Any], block_id: str, errors: dict[str, str]) -> st
 
 def project_ref(values: dict[str, Any], block_id: str) -> tuple[int | None, str | None]:
     """The project field: an id from the select, or a name typed where there were too many to list."""
-    entry = next(iter((values.get(block_id) or {}).values()), None)
+    entry = _entry(values, block_id)
     raw = field(values, block_id)
     if not isinstance(raw, str) or not raw:
         return None, None
     if isinstance(entry, dict) and entry.get("type") == "static_select":
-        return (int(raw), None) if raw.isdigit() else (None, None)
+        return (int(raw), None) if raw.isdecimal() and len(raw) < 10 else (None, None)
     return None, raw

@@ -4,6 +4,7 @@ asked, only the latest poll), results, reminders and the managers' alert on a lo
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from sqlmodel import Session
 
 from bot.deps import Actor
 from bot.errors import NotFound, Refused, UsageError
+from bot.parsing import SLACK_ID
 from bot.services import Outcome
 from bot.services.projects import resolve
 from bot.ui import checkins as ui
@@ -344,7 +346,7 @@ def log_risk_value(value: str | None) -> tuple[int, str] | None:
         poll_id, answerer = int(data["poll"]), str(data["u"])
     except (ValueError, KeyError, TypeError):
         return None
-    return poll_id, answerer
+    return (poll_id, answerer) if re.fullmatch(rf"[UW]{SLACK_ID}", answerer) and 0 < poll_id < 2**31 else None
 
 
 # ---- reminders ---------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from scheduler import jobs
 log = logging.getLogger(__name__)
 
 SCORE_ACTION = re.compile(rf"^{ids.CHECKIN_SCORE}_([1-5])$")
+STALE = "This button no longer works. Please answer in your latest check-in message."
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def _action(body: dict[str, Any]) -> dict[str, Any]:
 
 def _int(value: Any) -> int | None:
     text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def where(body: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -54,7 +55,7 @@ def deliverer(deps: Deps, client: AsyncWebClient) -> Deliverer:
     return rhythm.deliverer if rhythm is not None else Deliverer(deps.db, client)
 
 
-async def refuse(respond: Callable[..., Awaitable[Any]], error: UserError) -> None:
+async def refuse(respond: Callable[..., Awaitable[Any]], error: UserError | str) -> None:
     await respond(response_type="ephemeral", replace_original=False, **plain_message(str(error)))
 
 
@@ -90,6 +91,7 @@ async def handle_score(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespon
     m = SCORE_ACTION.match(str(action.get("action_id", "")))
     poll_id = _int(action.get("value"))
     if m is None or poll_id is None:
+        await refuse(respond, STALE)
         return
     channel, ts = where(body)
     await record(get_deps(context), client, respond, team_id=team_of(body), user_id=user_of(body),
@@ -99,10 +101,12 @@ async def handle_score(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespon
 async def handle_status(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                         context: dict[str, Any]) -> None:
     await ack()
-    value = str((_action(body).get("selected_option") or {}).get("value") or "")
+    option = _action(body).get("selected_option")
+    value = str(option.get("value") or "") if isinstance(option, dict) else ""
     poll_text, _, status = value.partition(":")
     poll_id = _int(poll_text)
     if poll_id is None or status not in checkins.STATUSES:
+        await refuse(respond, STALE)
         return
     channel, ts = where(body)
     await record(get_deps(context), client, respond, team_id=team_of(body), user_id=user_of(body),
@@ -114,6 +118,7 @@ async def handle_comment(ack: AsyncAck, body: dict[str, Any], respond: AsyncResp
     await ack()
     poll_id = _int(_action(body).get("value"))
     if poll_id is None:
+        await refuse(respond, STALE)
         return
     deps = get_deps(context)
     channel, ts = where(body)
@@ -132,6 +137,7 @@ async def handle_log_risk(ack: AsyncAck, body: dict[str, Any], respond: AsyncRes
     await ack()
     ref = checkins.log_risk_value(_action(body).get("value"))
     if ref is None:
+        await refuse(respond, STALE)
         return
     poll_id, answerer = ref
     deps = get_deps(context)
@@ -140,12 +146,11 @@ async def handle_log_risk(ack: AsyncAck, body: dict[str, Any], respond: AsyncRes
     try:
         prefill = await deps.db.read(checkins.risk_prefill, team_id=team_id, poll_id=poll_id, answerer=answerer,
                                      presser=user_id, answerer_name=profile.name)
+        channel, _ = where(body)
+        await open_risk_modal(client, deps, team_id, body["trigger_id"], {"channel": channel, "source": "checkin"},
+                              prefill, user_id=user_id)
     except UserError as e:
         await refuse(respond, e)
-        return
-    channel, _ = where(body)
-    await open_risk_modal(client, deps, team_id, body["trigger_id"], {"channel": channel, "source": "checkin"},
-                          prefill)
 
 
 def register(app: AsyncApp) -> None:

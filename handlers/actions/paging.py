@@ -18,7 +18,7 @@ from handlers.common import get_deps, run_call, team_of, user_of
 def _state(body: dict[str, Any]) -> dict[str, Any]:
     try:
         state = json.loads((body.get("actions") or [{}])[0].get("value") or "{}")
-    except ValueError:
+    except (ValueError, TypeError):  # not JSON, or not even text
         return {}
     return state if isinstance(state, dict) else {}
 

@@ -21,7 +21,7 @@ from bot.grammar import Call
 from bot.services import Outcome, reviews, risks
 from bot.ui import reviews as ui
 from bot.ui.common import plain_message
-from handlers.common import deliver, get_deps, run_call, team_of, user_of
+from handlers.common import actor_of, deliver, get_deps, run_call, team_of, user_of
 from scheduler.triggers import local_date
 from storage.models import utcnow
 
@@ -39,7 +39,7 @@ def register(app: AsyncApp) -> None:
 def number_of(body: dict[str, Any]) -> int | None:
     try:
         state = json.loads((body.get("actions") or [{}])[0].get("value") or "{}")
-    except ValueError:
+    except (ValueError, TypeError):  # not JSON, or not even text
         return None
     n = state.get("n") if isinstance(state, dict) else None
     return n if isinstance(n, int) and not isinstance(n, bool) and 0 < n < 10**9 else None
@@ -119,7 +119,7 @@ async def handle_update(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespo
         return
     deps = get_deps(context)
     try:
-        actor = await deps.people.actor(client, team_of(body), user_of(body))
+        actor = await actor_of(deps, client, team_of(body), user_of(body))
         risk = await deps.db.read(reviews.for_update, actor=actor, number=number)
     except UserError as e:
         await respond(response_type="ephemeral", replace_original=False, **plain_message(str(e)))

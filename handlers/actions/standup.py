@@ -15,7 +15,7 @@ from bot.services import standups as service
 from bot.ui import standups as ui
 from bot.ui.common import plain_message
 from handlers.commands.risk import open_risk_modal
-from handlers.common import get_deps, team_of, user_of
+from handlers.common import actor_of, get_deps, team_of, user_of
 
 STALE = "This button no longer works. Use the latest stand-up prompt, or `/standup help`."
 
@@ -31,7 +31,7 @@ def _value(body: dict[str, Any]) -> str:
 
 def prompt_value(value: str) -> tuple[int, date] | None:
     """`"12:2030-01-31"` -> (12, date(2030, 1, 31)); None if it is not that."""
-    m = re.fullmatch(r"(\d{1,12}):(\d{4}-\d{2}-\d{2})", value.strip())
+    m = re.fullmatch(r"(\d{1,9}):(\d{4}-\d{2}-\d{2})", value.strip())  # ids fit the tables' integers
     if not m:
         return None
     try:
@@ -56,7 +56,7 @@ async def handle_open(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
     deps = get_deps(context)
     team_id, user_id = team_of(body), user_of(body)
     try:
-        actor = await deps.people.actor(client, team_id, user_id)
+        actor = await actor_of(deps, client, team_id, user_id)
         standup, answer = await deps.db.read(service.open_answer, actor=actor, standup_id=standup_id, day=day,
                                              fallback_tz=deps.settings.bot_timezone)
     except UserError as e:
@@ -74,15 +74,14 @@ async def handle_blocker_risk(ack: AsyncAck, body: dict[str, Any], respond: Asyn
     """"Log as risk" under a blocker: the risk form, prefilled from the blocker."""
     await ack()
     value = _value(body)
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdecimal() or len(value) > 9:
         await _tell(respond, STALE)
         return
     deps = get_deps(context)
     team_id = team_of(body)
     try:
         prefill, channel = await deps.db.read(service.blocker_prefill, team_id=team_id, answer_id=int(value))
+        await open_risk_modal(client, deps, team_id, body["trigger_id"], {"channel": channel, "source": "standup"},
+                              prefill, user_id=user_of(body))
     except UserError as e:
         await _tell(respond, str(e))
-        return
-    await open_risk_modal(client, deps, team_id, body["trigger_id"], {"channel": channel, "source": "standup"},
-                          prefill)

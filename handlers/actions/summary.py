@@ -23,7 +23,7 @@ def register(app: AsyncApp) -> None:
 def _project_id(body: dict[str, Any]) -> int | None:
     try:
         state = json.loads((body.get("actions") or [{}])[0].get("value") or "{}")
-    except ValueError:
+    except (ValueError, TypeError):  # not JSON, or not even text
         return None
     pid = state.get("p") if isinstance(state, dict) else None
     return pid if isinstance(pid, int) and not isinstance(pid, bool) and 0 < pid < 10**9 else None

@@ -16,7 +16,7 @@ from bot.grammar.standup import SendNow, parse
 from bot.services import standups as service
 from bot.ui import standups as ui
 from bot.ui.common import plain_message
-from handlers.common import answer_command, get_deps
+from handlers.common import actor_of, answer_command, get_deps
 from scheduler import jobs
 
 
@@ -61,7 +61,7 @@ async def _send_now(request: SendNow, deps: Deps, client: AsyncWebClient, respon
         if rhythm is None:
             raise Unavailable("Sorry, my scheduler isn't running right now, so I can't send prompts. "
                               "Please try again in a minute.")
-        actor = await deps.people.actor(client, team_id, user_id)
+        actor = await actor_of(deps, client, team_id, user_id)
         standup = await deps.db.read(service.for_now, actor=actor, channel_id=request.channel_id,
                                      current_channel=request.current_channel)
         result = await flow.prompt_now(rhythm, team_id, standup)

@@ -15,13 +15,15 @@ from handlers.actions.checkin import record
 from handlers.common import get_deps, team_of, user_of
 from handlers.views.risk import metadata
 
+OUT_OF_DATE = "This form is out of date. Press the comment button in your latest check-in again."
+
 
 async def handle_comment_modal(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
                                context: dict[str, Any]) -> None:
     meta = metadata(view)
     poll_id = meta.get("poll")
-    if not isinstance(poll_id, int) or isinstance(poll_id, bool):
-        await ack()
+    if not isinstance(poll_id, int) or isinstance(poll_id, bool) or not 0 < poll_id < 2**31:
+        await ack(response_action="errors", errors={ids.B_COMMENT: OUT_OF_DATE})
         return
     comment = forms.field((view.get("state") or {}).get("values") or {}, ids.B_COMMENT)
     text = comment if isinstance(comment, str) else ""

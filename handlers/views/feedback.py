@@ -33,8 +33,8 @@ async def handle_feedback_modal(ack: AsyncAck, body: dict[str, Any], view: dict[
         await tell_user(client, user_id, channel, message)
 
     try:
-        outcome = await run_call(Call(feedback.give, write=True, kwargs={"data": data}, lookup_actor=False),
-                                 get_deps(context), client, team_id, user_id)
+        call = Call(feedback.give, write=True, kwargs={"data": data}, lookup_actor=False, guests=True)
+        outcome = await run_call(call, get_deps(context), client, team_id, user_id)
     except UserError as e:
         await say(**plain_message(str(e)))
         return

@@ -59,7 +59,7 @@ async def handle_update_modal(ack: AsyncAck, body: dict[str, Any], view: dict[st
     async def tell(**message: Any) -> None:
         await tell_user(client, user_id, channel, message)
 
-    if not isinstance(number, int) or isinstance(number, bool):
+    if not isinstance(number, int) or isinstance(number, bool) or not 0 < number < 10**9:
         await tell(**plain_message("I couldn't tell which risk that was; nothing was changed."))
         return
     try:

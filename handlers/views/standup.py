@@ -15,7 +15,7 @@ from bot.grammar.forms import FormError
 from bot.grammar.standup import parse_form
 from bot.services import standups as service
 from bot.ui.common import plain_message, truncate
-from handlers.common import get_deps, team_of, tell_user, user_of
+from handlers.common import actor_of, get_deps, team_of, tell_user, user_of
 from handlers.views.risk import metadata
 
 OUT_OF_DATE = "This form is out of date. Press the button in the stand-up prompt again."
@@ -27,7 +27,7 @@ def register(app: AsyncApp) -> None:
 
 def _target(meta: dict[str, Any]) -> tuple[int, date] | None:
     sid, day = meta.get("s"), meta.get("d")
-    if not isinstance(sid, int) or isinstance(sid, bool) or not isinstance(day, str):
+    if not isinstance(sid, int) or isinstance(sid, bool) or not 0 < sid < 2**31 or not isinstance(day, str):
         return None
     try:
         return sid, date.fromisoformat(day)
@@ -52,7 +52,7 @@ async def handle_standup_modal(ack: AsyncAck, body: dict[str, Any], view: dict[s
     deps = get_deps(context)
     team_id, user_id = team_of(body), user_of(body)
     try:
-        actor = await deps.people.actor(client, team_id, user_id)
+        actor = await actor_of(deps, client, team_id, user_id)
         saved = await deps.db.write(service.save_answer, actor=actor, standup_id=target[0], day=target[1],
                                     yesterday=yesterday, today=today, blockers=blockers,
                                     fallback_tz=deps.settings.bot_timezone)

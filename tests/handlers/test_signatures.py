@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 import urllib.error
 import urllib.parse
@@ -96,3 +97,61 @@ def test_forged_interaction(slack: SlackClient, engine, stub, baseline) -> None:
 def test_a_correctly_signed_request_is_accepted(slack: SlackClient, stub) -> None:
     status, body, _ = slack.post(_command_body(text="help"))
     assert status == 200 and "Usage of /risk" in body
+
+
+# ---- replays and malformed headers ---------------------------------------------------------------------
+
+def test_a_captured_request_replayed_after_five_minutes(slack: SlackClient, engine, stub, baseline) -> None:
+    """The very bytes and headers of a request Slack signed, sent again later: refused."""
+    import time_machine
+
+    body = _command_body(text="add Replayed risk p=5 i=5")
+    ts, sig = sign(body)
+    headers = {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig}
+    with time_machine.travel(time.time() + 301, tick=True):
+        assert _raw_post(slack.url, body, headers) == 401
+    _nothing_happened(engine, stub, baseline)
+
+
+@pytest.mark.parametrize(("ts", "sig"), [
+    ("yesterday", None), ("", None), ("1e9", None), (None, ""), (None, "v0="), (None, "v1=" + "0" * 64),
+    (None, "v0=" + "z" * 64), (None, "v0=" + "é" * 64), (None, "sha256=abc"),
+], ids=["word-ts", "empty-ts", "float-ts", "empty-sig", "bare-v0", "v1-sig", "not-hex", "not-ascii", "other-scheme"])
+def test_malformed_signature_headers(slack: SlackClient, engine, stub, baseline, caplog, ts: str | None,
+                                     sig: str | None) -> None:
+    """Refused like any unsigned request: not an error to log, nor a 200 with an apology."""
+    body = _command_body()
+    good_ts, good_sig = sign(body)
+    headers = {"X-Slack-Request-Timestamp": good_ts if ts is None else ts,
+               "X-Slack-Signature": good_sig if sig is None else sig}
+    req = urllib.request.Request(slack.url + "/slack/events", data=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", **{k: v.encode("latin-1") for k, v in headers.items()}})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            status = r.status
+    except urllib.error.HTTPError as e:
+        status = e.code
+    assert status == 401
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    _nothing_happened(engine, stub, baseline)
+
+
+@pytest.mark.parametrize("kind", ["block_actions", "view_submission"])
+def test_interaction_altered_after_signing(slack: SlackClient, engine, stub, baseline, kind: str) -> None:
+    """A genuine button press or form, with who pressed it (or what was typed) changed on the way."""
+    def body(user: str) -> bytes:
+        if kind == "block_actions":
+            payload = {"type": kind, "team": {"id": TEAM}, "user": {"id": user}, "trigger_id": "1.2",
+                       "response_url": f"{stub.base}/response/x", "actions": [
+                           {"action_id": "review_close", "value": json.dumps({"n": 1}), "type": "button"}]}
+        else:
+            payload = {"type": kind, "team": {"id": TEAM}, "user": {"id": user}, "view": {
+                "callback_id": "risk_modal", "private_metadata": "{}", "state": {"values": {
+                    "title": {"title": {"type": "plain_text_input", "value": "Forged"}}}}}}
+        return urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+
+    ts, sig = sign(body("UGUEST"))
+    altered = body("UADMIN")
+    assert len(altered) == len(body("UGUEST"))
+    assert _raw_post(slack.url, altered, {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig}) == 401
+    _nothing_happened(engine, stub, baseline)

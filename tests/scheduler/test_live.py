@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from scheduler.triggers import DAY_NAMES
 from storage.models_rhythm import CheckinPoll, JobRun
-from tests.bot.test_main import BotProcess, start, started  # noqa: F401  (the fixture)
+from tests.bot.test_main import BotProcess, start
 from tests.slack_requests import SlackClient
 from tests.slack_stub import SlackStub
 

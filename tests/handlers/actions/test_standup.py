@@ -26,8 +26,9 @@ def prompt_for(slack: SlackClient, stub: SlackStub, user: str = "UMEMBER", setup
 
 def test_someone_else_pressing_a_forwarded_prompt_is_refused(slack: SlackClient, stub: SlackStub) -> None:
     prompt = prompt_for(slack, stub)
-    r = slack.click(prompt, ids.STANDUP_OPEN, user="UGUEST")
+    r = slack.click(prompt, ids.STANDUP_OPEN, user="UOTHER")
     assert "aren't one of them" in r.text()
+    assert "Sorry, guest accounts" in slack.click(prompt, ids.STANDUP_OPEN, user="UGUEST").text()
     assert stub.find("views.open") == []
 
 

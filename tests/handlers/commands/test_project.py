@@ -30,10 +30,11 @@ def test_workspace_admins_and_owners_are_managers(slack: SlackClient, engine, st
     assert one(engine, Project).created_by == user
 
 
-@pytest.mark.parametrize("user", ["UMEMBER", "UGUEST"])
-def test_members_are_refused_politely(slack: SlackClient, engine, user: str) -> None:
+@pytest.mark.parametrize(("user", "says"), [("UMEMBER", "Sorry, only managers can create projects"),
+                                            ("UGUEST", "Sorry, guest accounts can give feedback")])
+def test_members_are_refused_politely(slack: SlackClient, engine, user: str, says: str) -> None:
     t = slack.command("/project", "new Apollo client=Acme", user=user).text()
-    assert "Sorry, only managers can create projects" in t
+    assert says in t
     assert rows(engine, Project) == []
 
 

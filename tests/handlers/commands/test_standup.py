@@ -137,8 +137,8 @@ def test_without_channel_the_only_one_is_used_else_asked(slack: SlackClient, eng
 
 def test_now_is_for_managers_and_members(slack: SlackClient, stub: SlackStub) -> None:
     setup_standup(slack)
-    assert "only managers and members" in slack.command("/standup", "now", user="UGUEST",
-                                                        channel=CHANNEL).text()
+    assert "only managers and members" in slack.command("/standup", "now", user="UOTHER", channel=CHANNEL).text()
+    assert "Sorry, guest accounts" in slack.command("/standup", "now", user="UGUEST", channel=CHANNEL).text()
     assert "Sent the stand-up prompt" in slack.command("/standup", "now", user="UMEMBER2", channel=CHANNEL).text()
 
 
