@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
-SAFETY = 0.95  # pace at this share of the rate that was getting through
+SAFETY = 0.97  # pace at this share of the rate that was getting through
 RELAX_S = 60.0  # no 429 for this long: stop spacing sends
 MAX_WINDOW_S = 60.0
 MIN_RATE = 0.5  # sends a second, however low the estimate
