@@ -51,3 +51,16 @@ def test_fanout_runs_on_postgresql(pg_url: str) -> None:
 def test_idle_memory_reads_the_running_bots_rss() -> None:
     out = run("bench.idle_memory")
     assert re.search(r"RSS [\d.]+ MB then, [\d.]+ MB after \d+ s idle", out), out
+
+
+def test_summary_at_scale_times_the_summary() -> None:
+    out = run("bench.summary_scale")
+    assert re.search(r"^sqlite: seeded \d+ projects", out, re.M), out
+    assert re.search(r"/summary \(all projects\): median \d+ ms", out), out
+    assert re.search(r"/summary \(one project\): median \d+ ms", out), out
+
+
+@pytest.mark.postgres
+def test_summary_at_scale_runs_on_postgresql(pg_url: str) -> None:
+    out = run("bench.summary_scale", "--database-url", pg_url)
+    assert re.search(r"^postgresql: /summary \(all projects\): median \d+ ms", out, re.M), out
