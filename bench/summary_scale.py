@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -107,7 +108,7 @@ def time_summary(engine: Engine, project: str | None, runs: int) -> list[float]:
     return out
 
 
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--database-url", help="a PostgreSQL server URL (a scratch database is made on it)")
     ap.add_argument("--small", action="store_true", help="a few rows: checks that the script runs")
@@ -119,6 +120,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, scratch_database(Path(tmp), args.database_url) as url:
         engine = make_engine(url)
         kind = engine.dialect.name
+        missed = False
         t0 = time.perf_counter()
         seed(engine, *sizes)
         print(f"{kind}: seeded {sizes[0]} projects, {sizes[1]} risks, {sizes[2]} feedback, "
@@ -126,10 +128,12 @@ def main() -> None:
         for label, project in (("all projects", None), ("one project", "Project 1")):
             times = time_summary(engine, project, args.runs)
             verdict = "meets" if median(times) <= 1.0 else "misses"
+            missed = missed or verdict == "misses"
             print(f"{kind}: /summary ({label}): median {median(times) * 1000:.0f} ms, "
                   f"max {max(times) * 1000:.0f} ms over {len(times)} runs — {verdict} the 1 s target")
         engine.dispose()
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
