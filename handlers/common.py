@@ -7,12 +7,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
+from slack_bolt.async_app import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Actor, Deps
-from bot.errors import Refused, UserError
-from bot.grammar import Call
+from bot.errors import Refused, UsageError, UserError
+from bot.grammar import Call, Help
 from bot.services import Outcome
 from bot.ui.common import plain_message
 from scheduler import jobs
@@ -101,3 +102,18 @@ async def tell_user(client: AsyncWebClient, user_id: str, channel_id: str | None
         except SlackApiError as e:
             log.info("chat.postEphemeral in %s failed (%s); sending a DM", channel_id, e.response.get("error"))
     await client.chat_postMessage(channel=user_id, **message)
+
+
+async def acknowledge(ack: AsyncAck, parse: Callable[[], Any]) -> Any:
+    """Read a command's text and ack at once. Bad input and help are the ack's own answer (None:
+    nothing more to do, nothing written); otherwise an empty ack and the request to carry out."""
+    try:
+        request = parse()
+    except UsageError as e:
+        await ack(**plain_message(str(e)))
+        return None
+    if isinstance(request, Help):
+        await ack(**plain_message(request.text))
+        return None
+    await ack()
+    return request

@@ -7,26 +7,18 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import UsageError
-from bot.grammar import Help, Modal
+from bot.grammar import Modal
 from bot.grammar.feedback import parse
 from bot.ui import feedback as ui
-from bot.ui.common import plain_message
-from handlers.common import answer_command, get_deps
+from handlers.common import acknowledge, answer_command, get_deps
 from storage.repositories import projects as projects_repo
 
 
 async def handle_feedback(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                           context: dict[str, Any]) -> None:
-    try:
-        request = parse(command.get("text", ""))
-    except UsageError as e:
-        await ack(**plain_message(str(e)))
+    request = await acknowledge(ack, lambda: parse(command.get("text", "")))
+    if request is None:
         return
-    if isinstance(request, Help):
-        await ack(**plain_message(request.text))
-        return
-    await ack()
     deps = get_deps(context)
     if isinstance(request, Modal):
         projects = await deps.db.read(projects_repo.list_all, team_id=command["team_id"])

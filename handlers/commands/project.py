@@ -7,23 +7,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import UsageError
-from bot.grammar import Help, Modal
+from bot.grammar import Call
 from bot.grammar.project import parse
-from bot.ui.common import plain_message
-from handlers.common import answer_command, get_deps
+from handlers.common import acknowledge, answer_command, get_deps
 
 
 async def handle_project(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                          context: dict[str, Any]) -> None:
-    try:
-        request = parse(command.get("text", ""))
-    except UsageError as e:
-        await ack(**plain_message(str(e)))
+    request = await acknowledge(ack, lambda: parse(command.get("text", "")))
+    if not isinstance(request, Call):  # help or bad input: answered in the ack
         return
-    if isinstance(request, Help | Modal):
-        await ack(**plain_message(getattr(request, "text", "")))
-        return
-    await ack()
     await answer_command(request, deps=get_deps(context), client=client, respond=respond,
                          team_id=command["team_id"], user_id=command["user_id"])

@@ -7,26 +7,20 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import UsageError, UserError
-from bot.grammar import Help, Modal
+from bot.errors import UserError
+from bot.grammar import Modal
 from bot.grammar.risk import parse
 from bot.ui import risks as ui
 from bot.ui.common import plain_message
-from handlers.common import actor_of, answer_command, get_deps
+from handlers.common import acknowledge, actor_of, answer_command, get_deps
 from storage.repositories import projects as projects_repo
 
 
 async def handle_risk(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                       context: dict[str, Any]) -> None:
-    try:
-        request = parse(command.get("text", ""))
-    except UsageError as e:
-        await ack(**plain_message(str(e)))
+    request = await acknowledge(ack, lambda: parse(command.get("text", "")))
+    if request is None:
         return
-    if isinstance(request, Help):
-        await ack(**plain_message(request.text))
-        return
-    await ack()
     deps = get_deps(context)
     if isinstance(request, Modal):
         try:

@@ -9,28 +9,21 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.errors import Unavailable, UsageError, UserError
+from bot.errors import Unavailable, UserError
 from bot.flows import standups as flow
-from bot.grammar import Help
 from bot.grammar.standup import SendNow, parse
 from bot.services import standups as service
 from bot.ui import standups as ui
 from bot.ui.common import plain_message
-from handlers.common import actor_of, answer_command, get_deps
+from handlers.common import acknowledge, actor_of, answer_command, get_deps
 from scheduler import jobs
 
 
 async def handle_standup(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                          context: dict[str, Any]) -> None:
-    try:
-        request = parse(command.get("text", ""), current_channel=command.get("channel_id"))
-    except UsageError as e:
-        await ack(**plain_message(str(e)))
+    request = await acknowledge(ack, lambda: parse(command.get("text", ""), current_channel=command.get("channel_id")))
+    if request is None:
         return
-    if isinstance(request, Help):
-        await ack(**plain_message(request.text))
-        return
-    await ack()
     deps = get_deps(context)
     team_id, user_id = command["team_id"], command["user_id"]
     if isinstance(request, SendNow):
