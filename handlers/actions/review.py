@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -74,10 +75,17 @@ async def show_done(client: AsyncWebClient, channel: str | None, ts: str | None,
     await deliver(outcome, client, update)
 
 
-async def _press(call: Call, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
-                 context: dict[str, Any]) -> None:
+async def _press(call_for: Callable[[int], Call], body: dict[str, Any], respond: AsyncRespond,
+                 client: AsyncWebClient, context: dict[str, Any]) -> None:
+    """A button that acts on the reminder's risk: refused if its value no longer names one."""
     async def private(**message: Any) -> None:
         await respond(response_type="ephemeral", replace_original=False, **message)
+
+    number = number_of(body)
+    if number is None:
+        await private(**plain_message(STALE))
+        return
+    call = call_for(number)
 
     try:
         outcome = await run_call(call, get_deps(context), client, team_of(body), user_of(body))
@@ -91,21 +99,14 @@ async def _press(call: Call, body: dict[str, Any], respond: AsyncRespond, client
 async def handle_still_valid(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                              context: dict[str, Any]) -> None:
     await ack()
-    number = number_of(body)
-    if number is None:
-        await respond(response_type="ephemeral", replace_original=False, **plain_message(STALE))
-        return
-    await _press(Call(reviews.still_valid, write=True, kwargs={"number": number}), body, respond, client, context)
+    await _press(lambda n: Call(reviews.still_valid, write=True, kwargs={"number": n}), body, respond, client,
+                 context)
 
 
 async def handle_close(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                        context: dict[str, Any]) -> None:
     await ack()
-    number = number_of(body)
-    if number is None:
-        await respond(response_type="ephemeral", replace_original=False, **plain_message(STALE))
-        return
-    await _press(Call(risks.close, write=True, kwargs={"number": number, "note": "Closed at its review"}),
+    await _press(lambda n: Call(risks.close, write=True, kwargs={"number": n, "note": "Closed at its review"}),
                  body, respond, client, context)
 
 
