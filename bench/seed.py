@@ -13,8 +13,9 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine, make_url
 
 from bench.common import TEAM
+from storage import clock
 from storage.db import make_engine, migrate
-from storage.models import Counter, Project, Risk, utcnow
+from storage.models import Counter, Project, Risk
 
 PROJECT = "Apollo"
 PROJECT_CHANNEL = "CAPOLLO"
@@ -58,7 +59,7 @@ def seed_risks(url: str, count: int, *, seed: int = 7) -> int:
     Returns the project's id."""
     rng = random.Random(seed)
     engine: Engine = make_engine(url)
-    now = utcnow()
+    now = clock.now()
     try:
         with engine.begin() as conn:
             project_id = conn.execute(insert(Project).values(
@@ -90,7 +91,7 @@ def seed_stakeholders(url: str, count: int) -> tuple[int, list[str]]:
 
     people = [f"U{n:04d}" for n in range(1, count + 1)]
     engine: Engine = make_engine(url)
-    now = utcnow()
+    now = clock.now()
     try:
         with engine.begin() as conn:
             project_id = conn.execute(insert(Project).values(

@@ -26,8 +26,9 @@ from bench.common import machine, median
 from bench.seed import scratch_database
 from bot.deps import Actor
 from bot.services import summaries
+from storage import clock
 from storage.db import make_engine, session_scope
-from storage.models import Feedback, Project, Risk, utcnow
+from storage.models import Feedback, Project, Risk
 from storage.models_rhythm import CheckinAnswer, CheckinPoll, Delivery
 
 TEAM = "T0BENCH"
@@ -42,7 +43,7 @@ def _bulk(engine: Engine, table: Any, rows: list[dict[str, Any]]) -> None:
 
 def seed(engine: Engine, projects: int, risks: int, feedback: int, answers: int, seed: int = 11) -> None:
     rng = random.Random(seed)
-    now = utcnow()
+    now = clock.now()
     _bulk(engine, Project, [{"team_id": TEAM, "name": f"Project {n}", "name_key": f"project {n}",
                              "created_by": "UMGR", "created_at": now} for n in range(projects)])
     with engine.connect() as c:

@@ -21,6 +21,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy.engine import Engine
 
 from bot.deps import Database, Deps, People
+from bot.journal import CURRENT, Journal, journaled
 from bot.retries import retry_handlers
 from bot.settings import Settings
 from bot.ui.common import plain_message
@@ -72,6 +73,24 @@ class Backlog:
         self.limit = limit
         self.hold_s = hold_s
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        self.journal: Journal | None = None  # set by create_app: slash commands are journaled before their ack
+        self.running: set[asyncio.Task[Any]] = set()  # listeners not finished yet (see `drain`)
+
+    async def drain(self, timeout_s: float) -> int:
+        """Wait for every listener still running (the work behind acks already sent), for at most
+        `timeout_s`; returns how many were still running then (they are cancelled)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while True:
+            left = {t for t in self.running if not t.done() and t.get_loop() is loop}
+            if not left:
+                return 0
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                for task in left:
+                    task.cancel()
+                return len(left)
+            await asyncio.wait(left, timeout=remaining)
 
     def slots(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -91,6 +110,10 @@ class Backlog:
         async def run(**kwargs: Any) -> Any:
             slot = Slot(self.slots(), self.hold_s)
             ack = kwargs.get("ack")
+            task = asyncio.current_task()
+            if task is not None:
+                self.running.add(task)
+                task.add_done_callback(self.running.discard)
 
             async def ack_then_wait(*args: Any, **kw: Any) -> Any:
                 result = await ack(*args, **kw)  # type: ignore[misc]
@@ -105,6 +128,10 @@ class Backlog:
                 return await listener(**{k: v for k, v in kwargs.items() if k in names})
             finally:
                 slot.give_back()
+                command_id = CURRENT.get()  # journaled by the app's middleware, see create_app
+                if command_id is not None and self.journal is not None:
+                    CURRENT.set(None)
+                    self.journal.close(command_id)
 
         run.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
         run.__name__ = run.__qualname__ = getattr(listener, "__name__", "listener")
@@ -204,12 +231,22 @@ def create_app(settings: Settings, *, deps: Deps | None = None) -> AsyncApp:
         ignoring_self_events_enabled=True,
     )
 
+    journal = Journal(deps.engine)
+    if journal.enabled:
+        app.backlog.journal = deps.extras["journal"] = journal
+
     @app.middleware
-    async def inject_deps(context: AsyncBoltContext, next: Any) -> Any:  # noqa: A002 (Bolt's name)
+    async def inject_deps(context: AsyncBoltContext, body: dict[str, Any], next: Any) -> Any:  # noqa: A002
         context["deps"] = deps
         pool = context.client.session
         if pool is not None and context.response_url:
             context["respond"] = PooledRespond(response_url=context.response_url, session=pool)
+        if app.backlog.journal is not None and journaled(body):
+            # Before the listener runs, and so before its ack; the listener's task inherits the id.
+            try:
+                CURRENT.set(await app.backlog.journal.open(body))
+            except Exception as e:  # noqa: BLE001 - the command is still carried out
+                log.warning("journal: could not record a command (%s)", type(e).__name__)
         return await next()
 
     app.error(on_error)

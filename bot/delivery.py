@@ -8,6 +8,11 @@
 3. A row left `pending` by a crash is recovered at start, or by any instance
    once its lease runs out. If an earlier attempt may have reached Slack, the
    DM's history is checked for the message's metadata key before sending again.
+4. A message too long for one Slack message is one row with several parts, sent
+   in order (the follow-ups as thread replies when `thread` is set); each part
+   carries its own metadata key, so a retry sends only the parts not yet posted.
+   The row ends `sent` with the first part's channel and ts, and every part's
+   (channel, ts) under `posted` in its payload.
 
 Fan-out goes through a small number of concurrent senders sharing one
 `bot.pacing.Pacer`: a 429 (Slack took nothing) makes every sender wait out its
@@ -56,6 +61,20 @@ class Envelope:
     recipient: str  # a user id (sent as a DM) or a channel id
     occurrence: str
     message: dict[str, Any]
+    more: list[dict[str, Any]] = field(default_factory=list)  # further parts of one long message
+    thread: bool = False  # the further parts as replies in the first part's thread
+
+    def payload(self) -> str:
+        if not self.more:
+            return json.dumps(self.message)
+        return json.dumps({"parts": [self.message, *self.more], "thread": self.thread})
+
+
+def parts_of(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
+    """A row's messages in order, and whether the follow-ups go in the first one's thread."""
+    if "parts" in payload:
+        return list(payload["parts"]), bool(payload.get("thread"))
+    return [payload], False
 
 
 @dataclass
@@ -67,8 +86,9 @@ class Report:
     errors: dict[str, str] = field(default_factory=dict)  # recipient -> Slack error
 
 
-def _key(row: Delivery) -> str:
-    return f"{row.team_id}|{row.what}|{row.recipient}|{row.occurrence}"
+def _key(row: Delivery, part: int = 0) -> str:
+    key = f"{row.team_id}|{row.what}|{row.recipient}|{row.occurrence}"
+    return key if part == 0 else f"{key}#{part + 1}"
 
 
 def dead_local_owners(owners: set[str]) -> set[str]:
@@ -106,7 +126,7 @@ class Deliverer:
 
     async def send_all(self, team_id: str, envelopes: list[Envelope]) -> Report:
         rows = [{"what": e.what, "recipient": e.recipient, "occurrence": e.occurrence,
-                 "payload": json.dumps(e.message)} for e in envelopes]
+                 "payload": e.payload()} for e in envelopes]
         ids = await self.db.write(ledger.claim_new, team_id=team_id, rows=rows, owner=self.owner, lease=self.lease)
         report = await self.send_ids(ids)
         report.skipped = len(envelopes) - len(ids)
@@ -148,16 +168,19 @@ class Deliverer:
         row = await self.db.write(ledger.start_attempt, delivery_id=delivery_id, owner=self.owner)
         if row is None:
             return
+        payload = json.loads(row.payload or "{}")
+        parts, thread = parts_of(payload)
+        done: dict[int, tuple[str, str]] = {}
         if row.attempts > 1:
-            found = await self._already_posted(row)
-            if found:
-                await self.db.write(ledger.mark, delivery_id=delivery_id, status="sent", channel=found[0],
-                                    ts=found[1])
-                report.sent += 1
-                return
-        message = json.loads(row.payload or "{}")
+            done = await self._already_posted(row, len(parts))
         try:
-            resp = await self._post(row, message)
+            for i, part in enumerate(parts):
+                if i in done:
+                    continue
+                if thread and i > 0:
+                    part = {**part, "thread_ts": done[0][1]}
+                resp = await self._post(row, part, _key(row, i))
+                done[i] = (str(resp.get("channel") or row.recipient), str(resp.get("ts")))
         except SlackApiError as e:
             error = str(e.response.get("error") or f"http_{e.response.status_code}")
             transient = error in RETRYABLE or e.response.status_code == 429 or e.response.status_code >= 500
@@ -176,16 +199,19 @@ class Deliverer:
                 await self.db.write(ledger.mark, delivery_id=delivery_id, status="failed", error=type(e).__name__)
                 report.failed += 1
             return
-        await self.db.write(ledger.mark, delivery_id=delivery_id, status="sent", channel=resp.get("channel"),
-                            ts=resp.get("ts"))
+        posted = None
+        if len(parts) > 1:
+            posted = json.dumps({**payload, "posted": [list(done[i]) for i in range(len(parts))]})
+        await self.db.write(ledger.mark, delivery_id=delivery_id, status="sent", channel=done[0][0],
+                            ts=done[0][1], payload=posted)
         report.sent += 1
 
-    async def _post(self, row: Delivery, message: dict[str, Any]) -> Any:
+    async def _post(self, row: Delivery, message: dict[str, Any], key: str) -> Any:
         """chat.postMessage in the pacer's time; a 429 (nothing was posted) is waited out and sent again."""
         sender = copy.copy(self.client)  # the same client less its own 429 retries: the pacer does them for all
         sender.retry_handlers = [h for h in self.client.retry_handlers
                                  if not isinstance(h, AsyncRateLimitErrorRetryHandler)]
-        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": _key(row)}}
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
         for tries_left in range(MAX_RATE_LIMITED, -1, -1):
             await self.pacer.turn()
             try:
@@ -205,8 +231,9 @@ class Deliverer:
         await self.db.write(ledger.release, delivery_id=delivery_id, error=error)
         report.retry += 1
 
-    async def _already_posted(self, row: Delivery) -> tuple[str, str] | None:
-        """Did an earlier attempt reach Slack? Look for the key in the conversation's recent history."""
+    async def _already_posted(self, row: Delivery, parts: int = 1) -> dict[int, tuple[str, str]]:
+        """Which parts did earlier attempts post? Their keys in the conversation's recent history
+        (part -> (channel, ts)); thread replies are not in it, so they are sent again."""
         try:
             channel = row.channel or row.recipient
             if channel[:1] in ("U", "W"):
@@ -217,10 +244,12 @@ class Deliverer:
                                                            include_all_metadata=True)
         except (SlackApiError, aiohttp.ClientError, TimeoutError, KeyError, TypeError) as e:
             log.info("could not check history before resending (%s); sending", type(e).__name__)
-            return None
-        key = _key(row)
+            return {}
+        keys = {_key(row, i): i for i in range(parts)}
+        found: dict[int, tuple[str, str]] = {}
         for m in resp.get("messages") or []:
             meta = m.get("metadata") or {}
-            if meta.get("event_type") == METADATA_TYPE and (meta.get("event_payload") or {}).get("key") == key:
-                return channel, str(m.get("ts"))
-        return None
+            key = (meta.get("event_payload") or {}).get("key")
+            if meta.get("event_type") == METADATA_TYPE and key in keys:
+                found[keys[key]] = (channel, str(m.get("ts")))
+        return found

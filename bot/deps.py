@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -24,8 +25,9 @@ from sqlmodel import Session
 
 from bot.errors import Unavailable
 from bot.settings import Settings
+from storage import clock
 from storage.db import session_scope
-from storage.models import SlackUser, utcnow
+from storage.models import SlackUser
 from storage.repositories import users as users_repo
 
 log = logging.getLogger(__name__)
@@ -118,7 +120,7 @@ class People:
         if hit and now - hit[0] < self.ttl.total_seconds():
             return hit[1]
         row = await self.db.read(users_repo.get, team_id=team_id, user_id=user_id)
-        if row is None or utcnow() - row.fetched_at > self.ttl:
+        if row is None or clock.now() - row.fetched_at > self.ttl:
             fetched = await self._fetch(client, team_id, user_id)
             if fetched is not None:
                 try:
@@ -143,7 +145,7 @@ class People:
         u = resp.get("user") or {}
         return SlackUser(
             team_id=team_id, user_id=user_id, name=(u.get("profile") or {}).get("display_name") or u.get("name"),
-            tz=u.get("tz"), is_admin=bool(u.get("is_admin")), is_owner=bool(u.get("is_owner")),
+            tz=known_zone(u.get("tz")), is_admin=bool(u.get("is_admin")), is_owner=bool(u.get("is_owner")),
             is_guest=bool(u.get("is_restricted") or u.get("is_ultra_restricted")),
         )
 
@@ -151,6 +153,18 @@ class People:
         p = await self.profile(client, team_id, user_id)
         is_manager = user_id in self.managers or p.is_admin or p.is_owner
         return Actor(team_id, user_id, is_manager=is_manager, is_guest=p.is_guest and not is_manager, tz=p.tz)
+
+
+def known_zone(name: Any) -> str | None:
+    """A profile's time zone if it is one this machine knows, else None (the fallback zone applies)."""
+    if not isinstance(name, str) or not name or len(name) > 64:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.info("users.info gave an unknown time zone; using the fallback")
+        return None
+    return name
 
 
 @dataclass

@@ -8,13 +8,17 @@ arrive escaped: `<@U123|name>`, `<#C123|name>`.
 
 from __future__ import annotations
 
-import html
+import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from bot.errors import UsageError
+from bot.ui.common import safe
+from storage import clock
 
 OPEN_QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“", "«": "»", "‘": "’", "’": "’"}
 CLOSE_QUOTES = set('"”“»’')
@@ -23,8 +27,6 @@ OPTION = re.compile(r"^([A-Za-z][A-Za-z_-]*)=(.*)$", re.S)
 SLACK_ID = r"[A-Z0-9]{1,31}"
 USER = re.compile(rf"^<@([UW]{SLACK_ID})(?:\|[^>]*)?>$")
 CHANNEL = re.compile(rf"^<#([CG]{SLACK_ID})(?:\|([^>]*))?>$")
-ANY_ESCAPE = re.compile(r"<([@#!])([^|>]+)(?:\|([^>]*))?>")
-LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 
 
 @dataclass
@@ -126,7 +128,7 @@ def parse(
             if key not in allowed:
                 known = ", ".join(f"{k}=" for k in sorted(allowed)) or "none"
                 raise UsageError(
-                    f"I don't know the option `{m.group(1)}=` here (options: {known}). "
+                    f"I don't know the option `{echo(m.group(1))}=` here (options: {known}). "
                     "To use `=` in text, put that text in quotes.",
                     usage,
                 )
@@ -149,32 +151,90 @@ def strip_nul(text: str) -> str:
     return text.replace("\x00", "")
 
 
+BROADCASTS = {"channel", "here", "everyone"}
+MARKUP = re.compile(r"<([^<>]*)>")  # one piece of Slack markup; a literal < or > arrives as &lt; / &gt;
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+ENTITY = re.compile(r"&(amp|lt|gt);")
+_DECODE = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def link_text(url: str, label: str | None) -> str:
+    """A link as text that shows where it leads: the URL, after its label when that says something else."""
+    label = (label or "").strip()
+    bare = SCHEME.sub("", url).removeprefix("//")
+    if not label or label in (url, bare, bare.rstrip("/")):
+        return url
+    return f"{label} ({url})"
+
+
 def unescape(text: str) -> str:
-    """Slack's escaped text as a person wrote it: mentions to @name, entities decoded."""
+    """Slack's escaped text as the person meant it, as plain text to store and show.
 
-    def mention(m: re.Match[str]) -> str:
-        sigil, ident, label = m.group(1), m.group(2), m.group(3)
-        if sigil == "@":
-            return f"<@{ident}>"  # keep user mentions live when shown back in Slack
-        if sigil == "#":
-            return f"<#{ident}>"
-        return f"@{(label or ident).lstrip('@^')}"
+    Mentions of one person stay `<@U…>` and channel references `<#C…>` (harmless, and live when shown
+    back); broadcasts become the words `@channel`, `@here`, `@everyone`, user groups `@name`, and a link
+    its label with the real URL (`link_text`). Slack's three entities are decoded exactly once, after the
+    markup is read, so text typed as `&lt;!channel&gt;` is kept as the characters `<!channel>`, which
+    `bot.ui.common.safe` escapes again on output.
+    """
 
-    text = ANY_ESCAPE.sub(mention, text)
-    text = LINK.sub(lambda m: m.group(1), text)
-    return html.unescape(text)
+    def markup(m: re.Match[str]) -> str:
+        target, _, label = m.group(1).partition("|")
+        if user := USER.match(f"<{target}>"):
+            return f"<@{user.group(1)}>"
+        if channel := CHANNEL.match(f"<{target}>"):
+            return f"<#{channel.group(1)}>"
+        if target.startswith("!"):
+            name = target[1:]
+            if name in BROADCASTS:
+                return f"@{name}"
+            if name.startswith("subteam^"):
+                return f"@{label.lstrip('@')}" if label.strip("@ ") else "@group"
+            return label or name  # `<!date^…|fallback>` and the like: the words Slack would show
+        if SCHEME.match(target):
+            return link_text(target, label)
+        return m.group(0)
+
+    return ENTITY.sub(lambda m: _DECODE[m.group(1)], MARKUP.sub(markup, text))
+
+
+MAX_BUTTON_JSON = 3000  # Slack's limits: a button's value 2,000 characters, a form's private_metadata 3,000
+
+
+def button_json(value: Any) -> Any:
+    """A button value (or form metadata) the bot wrote as JSON, read back; None for anything else.
+
+    Values come back in the request as the sender chose them, so they are bounded before parsing
+    (a 50,000-deep `[[[…` would exhaust the recursion limit) and any failure is a stale button."""
+    if not isinstance(value, str) or len(value) > MAX_BUTTON_JSON:
+        return None
+    try:
+        return json.loads(value)
+    except (ValueError, RecursionError):
+        return None
+
+
+def blank(text: str) -> bool:
+    """Nothing a reader would see: only white space and invisible format characters (zero-width
+    space, joiners, soft hyphen, byte-order mark…), which count as empty wherever text is required."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
 
 
 def plain(text: str) -> str:
-    """Free text for storage: Slack's HTML entities decoded, links unwrapped."""
-    return html.unescape(LINK.sub(lambda m: m.group(1), text)).strip()
+    """Free text for storage: see `unescape`; outer white space dropped, and nothing visible is ''."""
+    v = unescape(text).strip()
+    return "" if blank(v) else v
+
+
+def echo(raw: str) -> str:
+    """Command text as it may be quoted back in a reply (mrkdwn): decoded once, escaped once."""
+    return safe(unescape(raw))
 
 
 def user_id(value: str, what: str, usage: str | None = None) -> str:
     m = USER.match(value.strip())
     if not m:
         raise UsageError(
-            f"`{what}=` needs a person mentioned with @ (pick them from Slack's list), not `{value}`.", usage
+            f"`{what}=` needs a person mentioned with @ (pick them from Slack's list), not `{echo(value)}`.", usage
         )
     return m.group(1)
 
@@ -195,7 +255,7 @@ def channel_id(value: str, what: str, usage: str | None = None) -> str:
     m = CHANNEL.match(value.strip())
     if not m:
         raise UsageError(
-            f"`{what}=` needs a channel picked with # from Slack's list (e.g. #sales), not `{value}`.", usage
+            f"`{what}=` needs a channel picked with # from Slack's list (e.g. #sales), not `{echo(value)}`.", usage
         )
     return m.group(1)
 
@@ -203,18 +263,34 @@ def channel_id(value: str, what: str, usage: str | None = None) -> str:
 def int_in(value: str, what: str, low: int, high: int, usage: str | None = None) -> int:
     v = value.strip()
     if not re.fullmatch(r"[+-]?\d{1,6}", v) or not low <= int(v) <= high:
-        raise UsageError(f"`{what}=` must be a whole number from {low} to {high}, not `{value}`.", usage)
+        raise UsageError(f"`{what}=` must be a whole number from {low} to {high}, not `{echo(value)}`.", usage)
     return int(v)
 
 
-def iso_date(value: str, what: str, usage: str | None = None) -> date:
+MAX_YEARS_AHEAD = 10  # review dates, deadlines, days off: what the bot plans and schedules for
+
+
+def latest_date(today: date) -> date:
+    """The furthest date a person may give: `MAX_YEARS_AHEAD` years after `today`."""
+    try:
+        return today.replace(year=today.year + MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
+
+
+def iso_date(value: str, what: str, usage: str | None = None, today: date | None = None) -> date:
     v = value.strip()
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
             raise ValueError
-        return date.fromisoformat(v)
+        d = date.fromisoformat(v)
     except ValueError:
-        raise UsageError(f"`{what}=` must be a date written YYYY-MM-DD, not `{value}`.", usage) from None
+        raise UsageError(f"`{what}=` must be a date written YYYY-MM-DD, not `{echo(value)}`.", usage) from None
+    latest = latest_date(today or clock.today())
+    if d > latest:
+        raise UsageError(f"`{what}=` can be at most {MAX_YEARS_AHEAD} years ahead (until {latest.isoformat()}), "
+                         f"not `{echo(value)}`.", usage)
+    return d
 
 
 def amount(value: str, what: str, usage: str | None = None) -> float:
@@ -223,7 +299,7 @@ def amount(value: str, what: str, usage: str | None = None) -> float:
     v = re.sub(r"^[$€£¥]|[$€£¥]$", "", v)
     m = re.fullmatch(r"(\d+(?:\.\d+)?)([km]?)", v)
     if not m:
-        raise UsageError(f"`{what}=` must be an amount such as 50000 or 50k, not `{value}`.", usage)
+        raise UsageError(f"`{what}=` must be an amount such as 50000 or 50k, not `{echo(value)}`.", usage)
     n = float(m.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2)]
     if n > 1e15:
         raise UsageError(f"`{what}=` is too large.", usage)
@@ -234,7 +310,7 @@ def choice(value: str, what: str, allowed: Iterable[str], usage: str | None = No
     v = value.strip().lower()
     allowed = list(allowed)
     if v not in allowed:
-        raise UsageError(f"`{what}=` must be one of {', '.join(allowed)}, not `{value}`.", usage)
+        raise UsageError(f"`{what}=` must be one of {', '.join(allowed)}, not `{echo(value)}`.", usage)
     return v
 
 
@@ -242,5 +318,5 @@ def item_number(value: str, prefix: str, usage: str | None = None) -> int:
     """`R-12`, `r12`, `#12` or `12` -> 12."""
     m = re.fullmatch(rf"(?:{prefix}-?|#)?(\d{{1,9}})", value.strip(), re.I)
     if not m:
-        raise UsageError(f"`{value}` is not an id like {prefix}-12.", usage)
+        raise UsageError(f"`{echo(value)}` is not an id like {prefix}-12.", usage)
     return int(m.group(1))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hashlib
+import hmac
 import json
 import logging
 import re
@@ -18,10 +20,12 @@ from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot import envelopes
 from bot.app import PooledWebClient, build_deps, create_app
 from bot.deps import Deps
 from bot.settings import HOW_TO_FIX, Settings
 from scheduler import build_scheduler
+from storage import clock
 from storage.db import ping
 
 if TYPE_CHECKING:
@@ -29,6 +33,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 HTTP_TIMEOUT_S = 15
+# On a stop, how long the work behind acks already sent may take to finish (within the 10 s a
+# container's orchestrator gives by default before it kills the process).
+STOP_TIMEOUT_S = 8.0
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -60,7 +67,26 @@ class Runtime:
         await self.rhythm.start()
         log.info("scheduler started")
 
+    async def drain(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
+        """Finish what was acknowledged (no new request comes in by now), for at most `timeout_s`."""
+        backlog = getattr(self.app, "backlog", None)
+        if backlog is None:
+            return
+        busy = sum(not t.done() for t in backlog.running)
+        if busy:
+            log.info("stopping: finishing %d acknowledged requests", busy)
+        left = await backlog.drain(timeout_s)
+        if left:
+            log.warning("stopping: %d acknowledged requests not finished after %g s; their authors are told "
+                        "at the next start", left, timeout_s)
+        if backlog.journal is not None:
+            try:
+                await backlog.journal.finish()
+            except Exception as e:  # noqa: BLE001 - finished commands still journaled are told at the next start
+                log.warning("stopping: could not clear the journal of finished commands (%s)", type(e).__name__)
+
     async def stop(self) -> None:
+        await self.drain()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         from scheduler import jobs
@@ -179,7 +205,42 @@ class WebApp:
             # answer 200 or 500 and log an error; they are simply unsigned requests.
             await _send(send, 401, b'{"error": "invalid request"}', b"application/json")
             return
+        if scope["path"] == "/slack/events" and scope["method"] == "POST":
+            checked = await self._checked(scope, receive, send)
+            if checked is None:
+                return
+            receive = checked
         await self.slack(scope, receive, send)
+
+    async def _checked(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
+        """The request's body read whole; a signed body Bolt cannot handle (see `bot.envelopes`) is
+        answered 400 here (None), anything else is handed on unchanged (Bolt verifies the signature)."""
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return None  # the client went away
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        headers = dict(scope.get("headers") or [])
+        secret = self.runtime.settings.slack_signing_secret
+        reason = envelopes.problem(body, headers.get(b"content-type", b"").decode("latin-1") or None)
+        if reason is not None and secret is not None and signed(secret.get_secret_value(), body, headers):
+            log.warning("signed request refused: %s", reason)
+            await _send(send, 400, b'{"error": "malformed request"}', b"application/json")
+            return None
+        replayed = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return replay
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -206,6 +267,15 @@ def signature_headers_well_formed(scope: Scope) -> bool:
     headers = dict(scope.get("headers") or [])
     ts = headers.get(b"x-slack-request-timestamp", b"")
     return ts.isdigit() and len(ts) <= 12 and SIGNATURE.fullmatch(headers.get(b"x-slack-signature", b"")) is not None
+
+
+def signed(secret: str, body: bytes, headers: dict[bytes, bytes]) -> bool:
+    """Slack's signature over the raw bytes (whatever they are), made within the last five minutes."""
+    ts = headers.get(b"x-slack-request-timestamp", b"")
+    if not ts.isdigit() or abs(clock.now().timestamp() - int(ts)) > 300:
+        return False
+    mac = hmac.new(secret.encode(), b"v0:" + ts + b":" + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(b"v0=" + mac.encode(), headers.get(b"x-slack-signature", b""))
 
 
 async def _send(send: Send, status: int, body: bytes, ctype: bytes) -> None:

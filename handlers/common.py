@@ -56,13 +56,18 @@ async def run_call(call: Call, deps: Deps, client: AsyncWebClient, team_id: str,
         actor = await actor_of(deps, client, team_id, user_id, guests=call.guests)
     else:  # open to everyone and better not known (giving feedback): the person is not looked up
         actor = Actor(team_id, user_id)
-    runner = deps.db.write if call.write else deps.db.read
-    return await runner(call.fn, actor=actor, **call.kwargs)  # type: ignore[no-any-return]
+    if not call.write:
+        return await deps.db.read(call.fn, actor=actor, **call.kwargs)  # type: ignore[no-any-return]
+    journal = deps.extras.get("journal")
+    fn = journal.within(call.fn) if journal is not None else call.fn  # done in the same unit of work
+    return await deps.db.write(fn, actor=actor, **call.kwargs)  # type: ignore[no-any-return]
 
 
 async def deliver(outcome: Outcome, client: AsyncWebClient, say_to_requester: Callable[..., Awaitable[Any]]) -> None:
     """Show the reply, then make the posts; a failed post is told to the requester, not lost silently."""
     await say_to_requester(**outcome.reply)
+    for part in outcome.more:
+        await say_to_requester(**part)
     if outcome.reschedule:
         rhythm = jobs.running()
         if rhythm is not None:
@@ -80,10 +85,10 @@ async def deliver(outcome: Outcome, client: AsyncWebClient, say_to_requester: Ca
 
 async def answer_command(call: Call, *, deps: Deps, client: AsyncWebClient, respond: Callable[..., Awaitable[Any]],
                          team_id: str, user_id: str) -> None:
-    """After ack(): run the call and answer through the command's response_url."""
+    """After ack(): run the call and answer through the command's response_url (else by DM)."""
 
     async def say(**message: Any) -> None:
-        await respond(response_type="ephemeral", replace_original=False, **message)
+        await respond_or_dm(respond, client, user_id, message)
 
     try:
         outcome = await run_call(call, deps, client, team_id, user_id)
@@ -91,6 +96,30 @@ async def answer_command(call: Call, *, deps: Deps, client: AsyncWebClient, resp
         await say(**plain_message(str(e)))
         return
     await deliver(outcome, client, say)
+
+
+async def respond_or_dm(respond: Callable[..., Awaitable[Any]] | None, client: AsyncWebClient, user_id: str,
+                        message: dict[str, Any]) -> None:
+    """An ephemeral answer through response_url; a DM when there is none or it fails (an HTTP error,
+    no connection), since what was asked may be saved already and the person must hear what it was."""
+    if respond is not None:
+        try:
+            result = await respond(response_type="ephemeral", replace_original=False, **message)
+            status = getattr(result, "status_code", 200)
+            if status < 400:
+                return
+            log.warning("response_url answered HTTP %s; sending a DM", status)
+        except (aiohttp.ClientError, TimeoutError, OSError) as e:
+            log.warning("response_url failed (%s); sending a DM", type(e).__name__)
+    else:
+        log.info("no response_url; sending a DM")
+    if not user_id:
+        return
+    try:
+        await client.chat_postMessage(channel=user_id, **message)
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
+        error = e.response.get("error") if isinstance(e, SlackApiError) else type(e).__name__
+        log.warning("could not answer by DM either: %s", error)  # no user id: it may be an anonymous author
 
 
 async def tell_user(client: AsyncWebClient, user_id: str, channel_id: str | None, message: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.errors import Unavailable, UserError
 from bot.ui.common import plain, plain_message, section
+from handlers.common import respond_or_dm
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +48,10 @@ def apology_modal(text: str) -> dict[str, Any]:
 
 
 async def tell(context: AsyncBoltContext, text: str) -> None:
-    """After ack(): an ephemeral answer through response_url where there is one, else a DM."""
+    """After ack(): an ephemeral answer through response_url where there is one and it works, else a DM."""
     try:
-        respond = context.respond
-        if context.response_url and respond is not None:
-            await respond(response_type="ephemeral", replace_original=False, **plain_message(text))
-        elif context.user_id:
-            await context.client.chat_postMessage(channel=context.user_id, **plain_message(text))
+        respond = context.respond if context.response_url else None
+        await respond_or_dm(respond, context.client, context.user_id or "", plain_message(text))
     except Exception:  # noqa: BLE001 - the apology itself failed; the log already has the cause
         log.warning("could not tell the user about an error", exc_info=True)
 

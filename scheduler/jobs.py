@@ -111,6 +111,9 @@ async def sweep_job() -> None:
         await checkins.send_due_reminders(r, now)
         await reviews.send_due_reviews(r, now)
         await standups.post_due_digests(r, now)
+        journal = r.deps.extras.get("journal")
+        if journal is not None:  # commands a stopped process acknowledged and did not finish
+            await journal.recover(r.deps.db, r.deliverer)
         await r.deliverer.recover()
         await r.retry_failed(now)
     except Unavailable:  # all of it is tried again next time; nothing here is lost by waiting

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -32,6 +32,7 @@ from bot.deps import Deps
 from bot.errors import Unavailable
 from scheduler import jobs
 from scheduler.triggers import latest_fire, local_date, occurrence_key, parse_days, week_key, weekly
+from storage import clock
 from storage.models import Counter, SlackUser
 from storage.models_rhythm import CheckinConfig, Stakeholder, Standup, StandupMember, SummarySubscriber
 from storage.repositories import runs
@@ -132,7 +133,7 @@ class Rhythm:
 
     @staticmethod
     def now() -> datetime:
-        return datetime.now(UTC)
+        return clock.now()
 
     async def start(self) -> None:
         from bot.flows.summaries import subscribe_configured_managers

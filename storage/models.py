@@ -6,14 +6,12 @@ Times are aware datetimes stored as UTC; a person's zone is applied at the edge.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from storage import clock
 
 
 class Counter(SQLModel, table=True):
@@ -36,7 +34,7 @@ class Project(SQLModel, table=True):
     deadline: date | None = None
     budget: float | None = None
     created_by: str = Field(max_length=32)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
 
 
 class Risk(SQLModel, table=True):
@@ -67,8 +65,8 @@ class Risk(SQLModel, table=True):
     review_date: date | None = None
     source: str = Field(default="manual", max_length=16)  # manual | standup | checkin
     created_by: str = Field(max_length=32)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
     closed_at: datetime | None = None
 
 
@@ -80,7 +78,7 @@ class RiskEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     risk_id: int = Field(foreign_key="risk.id", ondelete="CASCADE")
-    at: datetime = Field(default_factory=utcnow)
+    at: datetime = Field(default_factory=clock.now)
     actor_id: str = Field(max_length=32)
     action: str = Field(max_length=16)  # created | updated | closed | reviewed
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
@@ -105,7 +103,7 @@ class Feedback(SQLModel, table=True):
     is_private: bool = False
     is_anonymous: bool = False
     author_id: str | None = Field(default=None, max_length=32)  # never set when anonymous
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
     acted_at: datetime | None = None
     acted_by: str | None = Field(default=None, max_length=32)
     action_text: str | None = Field(default=None, sa_column=Column(Text))
@@ -121,4 +119,4 @@ class SlackUser(SQLModel, table=True):
     is_admin: bool = False
     is_owner: bool = False
     is_guest: bool = False
-    fetched_at: datetime = Field(default_factory=utcnow)
+    fetched_at: datetime = Field(default_factory=clock.now)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.models import utcnow
+from storage import clock
 
 
 class CheckinConfig(SQLModel, table=True):
@@ -29,7 +29,7 @@ class CheckinConfig(SQLModel, table=True):
     tz: str = Field(default="UTC", max_length=64)
     reminder_hours: int = 24
     created_by: str = Field(max_length=32)
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=clock.now)
 
 
 class Stakeholder(SQLModel, table=True):
@@ -40,7 +40,7 @@ class Stakeholder(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
     user_id: str = Field(max_length=32)
     added_by: str = Field(max_length=32)
-    added_at: datetime = Field(default_factory=utcnow)
+    added_at: datetime = Field(default_factory=clock.now)
 
 
 class CheckinPoll(SQLModel, table=True):
@@ -57,7 +57,7 @@ class CheckinPoll(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
     occurrence: str = Field(max_length=64)
-    sent_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime = Field(default_factory=clock.now)
     sent_by: str | None = Field(default=None, max_length=32)  # set when sent by hand
 
 
@@ -77,8 +77,8 @@ class CheckinAnswer(SQLModel, table=True):
     score: int | None = None  # 1..5
     status: str | None = Field(default=None, max_length=16)  # on_track | at_risk | off_track
     comment: str | None = Field(default=None, sa_column=Column(Text))
-    answered_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    answered_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
 
 
 class Standup(SQLModel, table=True):
@@ -94,7 +94,7 @@ class Standup(SQLModel, table=True):
     tz: str | None = Field(default=None, max_length=64)  # for members whose own zone is unknown
     post_mode: str = Field(default="each", max_length=8)  # each | digest
     created_by: str = Field(max_length=32)
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=clock.now)
 
 
 class StandupMember(SQLModel, table=True):
@@ -122,8 +122,8 @@ class StandupAnswer(SQLModel, table=True):
     yesterday: str | None = Field(default=None, sa_column=Column(Text))
     today: str | None = Field(default=None, sa_column=Column(Text))
     blockers: str | None = Field(default=None, sa_column=Column(Text))
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
+    updated_at: datetime = Field(default_factory=clock.now)
     post_channel: str | None = Field(default=None, max_length=32)
     post_ts: str | None = Field(default=None, max_length=32)
     risk_number: int | None = None  # set when the blocker was logged as a risk
@@ -149,7 +149,7 @@ class SummarySubscriber(SQLModel, table=True):
     team_id: str = Field(primary_key=True, max_length=32)
     user_id: str = Field(primary_key=True, max_length=32)
     tz: str | None = Field(default=None, max_length=64)
-    added_at: datetime = Field(default_factory=utcnow)
+    added_at: datetime = Field(default_factory=clock.now)
 
 
 class JobRun(SQLModel, table=True):
@@ -166,7 +166,7 @@ class JobRun(SQLModel, table=True):
     job_key: str = Field(max_length=96)
     occurrence: str = Field(max_length=64)
     status: str = Field(default="done", max_length=16)  # done | missed
-    at: datetime = Field(default_factory=utcnow)
+    at: datetime = Field(default_factory=clock.now)
 
 
 class Delivery(SQLModel, table=True):
@@ -196,5 +196,28 @@ class Delivery(SQLModel, table=True):
     lease_until: datetime | None = None
     channel: str | None = Field(default=None, max_length=32)
     ts: str | None = Field(default=None, max_length=32)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=clock.now)
     sent_at: datetime | None = None
+
+
+class PendingCommand(SQLModel, table=True):
+    """A slash command acknowledged and not yet finished: written before the ack, deleted once answered.
+
+    `status` turns `done` (with the answer in `reply`) in the same unit of work as the command's own
+    write, so a command that was carried out is never taken for one that was not. Rows a stopped
+    process left behind (its `owner` gone, or older than the lease) are reported to their authors
+    by DM at the next start (see `bot.journal`)."""
+
+    __tablename__ = "pending_command"
+    __table_args__ = (Index("ix_pending_command_received", "received_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    channel_id: str | None = Field(default=None, max_length=32)
+    command: str = Field(max_length=32)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=16)  # pending | done
+    reply: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON, once done
+    owner: str = Field(max_length=96)
+    received_at: datetime = Field(default_factory=clock.now)

@@ -3,6 +3,10 @@ a local Slack Web API stand-in, and the bot served over HTTP in-process.
 
 No test touches a developer's own database: SQLite files live in pytest's tmp
 dirs and PostgreSQL tests use a database of their own, dropped at the end.
+
+`TEST_CLOCK=<ISO-8601 instant>` runs the whole suite with "now" starting at that instant and
+ticking on (every xdist worker travels there when it starts), so the suite can be tried on any
+date: the eve of a 29 February, a daylight-saving night, ten years ahead.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
@@ -35,6 +41,39 @@ USERS: dict[str, dict[str, Any]] = {
     "UMEMBER2": {"name": "nina", "tz": "America/New_York"},
     "UGUEST": {"name": "gail", "is_restricted": True},  # a client in the workspace as a guest
 }
+
+
+# ---- the clock ---------------------------------------------------------------------------------
+
+_TEST_CLOCK = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    instant = os.environ.get("TEST_CLOCK", "").strip()
+    if not instant:
+        return
+    try:
+        start = datetime.fromisoformat(instant)
+    except ValueError as e:
+        raise pytest.UsageError(f"TEST_CLOCK must be an ISO-8601 instant, e.g. 2028-02-28T23:30:00Z: {e}") from e
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)
+    # A timestamp, not the datetime: time-machine would also set TZ from an aware destination, and the bot
+    # processes the tests start would inherit it.
+    traveller = time_machine.travel(start.timestamp(), tick=True)
+    traveller.start()
+    config.stash[_TEST_CLOCK] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_TEST_CLOCK, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    instant = os.environ.get("TEST_CLOCK", "").strip()
+    return f"TEST_CLOCK: the suite starts at {instant}" if instant else None
 
 
 # ---- databases ---------------------------------------------------------------------------------
@@ -62,6 +101,8 @@ def _pg_reachable() -> str | None:
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, migrated; dropped at the end."""
+    if "postgres" not in _databases():
+        pytest.skip("TEST_DATABASES leaves PostgreSQL out of this run")
     problem = _pg_reachable()
     if problem:
         if os.environ.get("CI"):
@@ -91,7 +132,16 @@ def _truncate_pg(url: str) -> None:
     eng.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+def _databases() -> list[str]:
+    """The databases the suite runs on: both unless `TEST_DATABASES` names fewer (e.g. `sqlite`)."""
+    names = [n.strip() for n in os.environ.get("TEST_DATABASES", "sqlite,postgres").split(",") if n.strip()]
+    unknown = set(names) - {"sqlite", "postgres"}
+    if unknown or not names:
+        raise pytest.UsageError(f"TEST_DATABASES names sqlite and/or postgres, not {sorted(unknown) or 'nothing'}")
+    return names
+
+
+@pytest.fixture(params=_databases())
 def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     """A clean, migrated database: each test runs once on SQLite and once on PostgreSQL."""
     if request.param == "sqlite":

@@ -15,14 +15,18 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
+from tests.clock import wall_time
 from tests.slack_stub import TEAM, SlackStub
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 _seq = itertools.count(1)
 
 
-def sign(body: bytes, ts: int | None = None, secret: str = SECRET) -> tuple[str, str]:
-    t = str(int(time.time()) if ts is None else ts)
+def sign(body: bytes, ts: int | None = None, secret: str = SECRET, *, real_clock: bool = False) -> tuple[str, str]:
+    """Sign as Slack does; the timestamp is the test's "now", or the wall clock for a bot in a process of its own
+    (which runs on the real clock even when the suite travels in time, see TEST_CLOCK in conftest.py)."""
+    now = wall_time() if real_clock else time.time()
+    t = str(int(now) if ts is None else ts)
     sig = "v0=" + hmac.new(secret.encode(), f"v0:{t}:".encode() + body, hashlib.sha256).hexdigest()
     return t, sig
 
@@ -82,8 +86,11 @@ class Reply:
 class SlackClient:
     """Talks to the bot as Slack would."""
 
-    def __init__(self, url: str, stub: SlackStub, secret: str = SECRET, team: str = TEAM) -> None:
+    def __init__(self, url: str, stub: SlackStub, secret: str = SECRET, team: str = TEAM, *,
+                 real_clock: bool = False) -> None:
+        """`real_clock`: the bot runs in a process of its own, on the wall clock; sign with that."""
         self.url = url.rstrip("/")
+        self.real_clock = real_clock
         self.stub = stub
         self.secret = secret
         self.team = team
@@ -91,7 +98,7 @@ class SlackClient:
     def post(self, body: bytes, *, ts: int | None = None, sig: str | None = None, path: str = "/slack/events",
              ctype: str = "application/x-www-form-urlencoded", headers: dict[str, str] | None = None
              ) -> tuple[int, str, float]:
-        t, s = sign(body, ts, self.secret)
+        t, s = sign(body, ts, self.secret, real_clock=self.real_clock)
         h = {"Content-Type": ctype, "X-Slack-Request-Timestamp": t, "X-Slack-Signature": sig or s}
         h.update(headers or {})
         req = urllib.request.Request(self.url + path, data=body, headers=h)

@@ -99,7 +99,8 @@ class SlackStub:
 
     # ---- behaviour --------------------------------------------------------------------------
     def fail(self, method: str, error: str | None = None, status: int | None = None, times: int = 1) -> None:
-        """The next `times` calls of `method` fail: with `{"ok": false, "error": error}` or HTTP `status`."""
+        """The next `times` calls of `method` fail: with `{"ok": false, "error": error}` or HTTP `status`
+        (`method="response"`: the next posts to a response_url, with HTTP `status`)."""
         with self._lock:
             entry = ("status", status) if status else ("error", error or "internal_error")
             self.failures.setdefault(method, []).extend([entry] * times)
@@ -107,6 +108,9 @@ class SlackStub:
     def handle(self, path: str, params: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
         if path.startswith("/response/"):
             with self._cond:
+                queued = self.failures.get("response")  # `fail("response", status=…)`: response_url errors
+                if queued:
+                    return int(queued.pop(0)[1] or 500), {"ok": False}, {}
                 self.responses.append((path.rsplit("/", 1)[-1], params))
                 self._cond.notify_all()
             return 200, {"ok": True}, {}

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from storage.models import Feedback, Project, Risk, SlackUser, utcnow
+from storage import clock
+from storage.models import Feedback, Project, Risk, SlackUser
 from storage.models_rhythm import CheckinAnswer, CheckinPoll, Delivery, JobRun, Standup, StandupAnswer
 from tests.slack_stub import TEAM
 
@@ -31,7 +32,7 @@ def project(s: Session, name: str, *, team: str = TEAM, channel: str | None = No
 def risk(s: Session, number: int, *, team: str = TEAM, project_id: int | None = None, p: int = 3, i: int = 3,
          status: str = "open", title: str | None = None, owner: str | None = None, created_by: str = "UMEMBER",
          created_at: datetime | None = None, review: date | None = None, mitigation: str | None = None) -> Risk:
-    now = created_at or utcnow()
+    now = created_at or clock.now()
     return _add(s, Risk(team_id=team, number=number, project_id=project_id, title=title or f"Risk number {number}",
                         probability=p, impact=i, score=p * i, status=status, owner_id=owner, created_by=created_by,
                         created_at=now, updated_at=now, review_date=review, mitigation=mitigation,
@@ -41,7 +42,7 @@ def risk(s: Session, number: int, *, team: str = TEAM, project_id: int | None = 
 def feedback(s: Session, number: int, *, team: str = TEAM, sentiment: str = "neutral", project_id: int | None = None,
              created_at: datetime | None = None, acted: bool = False, text: str | None = None,
              source: str = "client") -> Feedback:
-    when = created_at or utcnow()
+    when = created_at or clock.now()
     return _add(s, Feedback(team_id=team, number=number, project_id=project_id, source=source, sentiment=sentiment,
                             text=text or f"Feedback number {number}", created_at=when,
                             acted_at=when if acted else None, acted_by="UMGR" if acted else None,
@@ -71,7 +72,7 @@ def asked(s: Session, p: CheckinPoll, *users: str, status: str = "sent") -> None
 def delivery(s: Session, what: str, recipient: str, occurrence: str, *, team: str = TEAM, status: str = "sent",
              created_at: datetime | None = None, error: str | None = None) -> Delivery:
     return _add(s, Delivery(team_id=team, what=what, recipient=recipient, occurrence=occurrence, status=status,
-                            created_at=created_at or utcnow(), error=error, attempts=1))
+                            created_at=created_at or clock.now(), error=error, attempts=1))
 
 
 def standup(s: Session, channel: str, *, team: str = TEAM) -> Standup:
@@ -85,9 +86,9 @@ def standup_answer(s: Session, st: Standup, user: str, day: date) -> StandupAnsw
 
 def job_run(s: Session, job_key: str, occurrence: str, *, team: str = TEAM, status: str = "missed",
             when: datetime | None = None) -> JobRun:
-    return _add(s, JobRun(team_id=team, job_key=job_key, occurrence=occurrence, status=status, at=when or utcnow()))
+    return _add(s, JobRun(team_id=team, job_key=job_key, occurrence=occurrence, status=status, at=when or clock.now()))
 
 
 def person(s: Session, user: str, tz: str | None, *, team: str = TEAM) -> SlackUser:
     """What users.info said of someone, as the cache keeps it."""
-    return s.merge(SlackUser(team_id=team, user_id=user, tz=tz, fetched_at=utcnow()))
+    return s.merge(SlackUser(team_id=team, user_id=user, tz=tz, fetched_at=clock.now()))

@@ -128,11 +128,7 @@ async def publish_answer(deps: Deps, client: AsyncWebClient, saved: service.Save
     s, a = saved.standup, saved.answer
     if s.post_mode == "digest":
         if saved.digest_post and saved.digest_status:  # a late answer or a change: the digest is redrawn
-            channel, ts = saved.digest_post
-            try:
-                await client.chat_update(channel=channel, ts=ts, **ui.digest(s, a.day, saved.digest_status))
-            except SLACK_FAILURES as e:
-                log.warning("could not update the stand-up digest in %s: %s", channel, _error(e))
+            await _redraw_digest(deps, client, saved)
         return None
     message = ui.answer_post(a)
     if a.post_channel and a.post_ts:
@@ -150,6 +146,36 @@ async def publish_answer(deps: Deps, client: AsyncWebClient, saved: service.Save
     await deps.db.write(service.record_post, team_id=s.team_id, answer_id=a.id,
                         channel=str(resp.get("channel") or s.channel_id), ts=str(resp.get("ts")))
     return None
+
+
+async def _redraw_digest(deps: Deps, client: AsyncWebClient, saved: service.Saved) -> None:
+    """Edit each message of the posted digest in place; parts it now needs beyond those go into the
+    first one's thread, and parts it no longer needs are deleted."""
+    assert saved.digest_post is not None and saved.digest_status is not None
+    channel, ts = saved.digest_post
+    before = saved.digest_parts or [saved.digest_post]
+    after: list[tuple[str, str]] = []
+    new = ui.digest(saved.standup, saved.answer.day, saved.digest_status)
+    for i, part in enumerate(new):
+        try:
+            if i < len(before):
+                await client.chat_update(channel=before[i][0], ts=before[i][1], **part)
+                after.append(before[i])
+            else:
+                resp = await client.chat_postMessage(channel=channel, thread_ts=ts, **part)
+                after.append((str(resp.get("channel") or channel), str(resp.get("ts"))))
+        except SLACK_FAILURES as e:
+            log.warning("could not update the stand-up digest in %s: %s", channel, _error(e))
+            if i < len(before):
+                after.append(before[i])
+    for old_channel, old_ts in before[len(new):]:
+        try:
+            await client.chat_delete(channel=old_channel, ts=old_ts)
+        except SLACK_FAILURES as e:
+            log.info("could not delete a part of the stand-up digest no longer needed: %s", _error(e))
+    if after != before and saved.digest_id is not None:
+        await deps.db.write(service.record_digest_parts, team_id=saved.standup.team_id,
+                            delivery_id=saved.digest_id, parts=after)
 
 
 async def mark_prompt_answered(client: AsyncWebClient, channel: Any, ts: Any, saved: service.Saved) -> None:
@@ -193,5 +219,6 @@ async def post_due_digests(rhythm: Rhythm, now: datetime) -> None:
     due = await rhythm.deps.db.read(_due_digests, now=now, fallback_tz=rhythm.deps.settings.bot_timezone)
     for s, day, status in due:
         assert s.id is not None
+        first, *more = ui.digest(s, day, status)
         await rhythm.deliverer.send_all(s.team_id, [Envelope(service.digest_what(s.id), s.channel_id,
-                                                             day.isoformat(), ui.digest(s, day, status))])
+                                                             day.isoformat(), first, more, thread=True)])

@@ -50,8 +50,8 @@ async def send_weekly(rhythm: Rhythm, team_id: str, user_id: str, *, occurrence:
         return Report()
     now = rhythm.now()
     today = local_date(now, sub.tz or actor.tz, fallback)
-    message = await deps.db.read(summaries.weekly, team_id=team_id, today=today, week=occurrence, now=now)
-    report = await rhythm.deliverer.send_all(team_id, [Envelope(WHAT, user_id, occurrence, message)])
+    first, *more = await deps.db.read(summaries.weekly, team_id=team_id, today=today, week=occurrence, now=now)
+    report = await rhythm.deliverer.send_all(team_id, [Envelope(WHAT, user_id, occurrence, first, more)])
     log.info("summary %s to %s: %d sent, %d already sent, %d failed", occurrence, user_id, report.sent,
              report.skipped, report.failed)
     return report

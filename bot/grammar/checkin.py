@@ -9,6 +9,7 @@ from bot.errors import UsageError
 from bot.grammar import HELP_WORDS, Call, Help, Request
 from bot.services import checkins
 from bot.ui.checkins import USAGE
+from bot.ui.common import safe
 from scheduler.triggers import DAY_NAMES, TimeSpecError, check_zone, format_time, parse_time
 
 OPTIONS = {"project", "day", "time", "tz", "reminder"}
@@ -23,14 +24,15 @@ FALLBACK_TZ = "fallback_tz"
 def _only(opts: dict[str, str], allowed: set[str], sub: str) -> None:
     extra = set(opts) - allowed
     if extra:
-        raise UsageError(f"`/checkin {sub}` does not take `{sorted(extra)[0]}=`.", USAGE)
+        raise UsageError(f"`/checkin {parsing.echo(sub)}` does not take `{sorted(extra)[0]}=`.", USAGE)
 
 
 def _project(p: parsing.Parsed, sub: str, *, free_text: bool) -> str:
     """The project named by `project=` (or, where nothing else is expected, by the free text)."""
     if "project" in p.options:
         if p.words and free_text:
-            raise UsageError(f"`/checkin {sub}` takes only `project=`, not `{p.words[0]}`.", USAGE)
+            raise UsageError(f"`/checkin {parsing.echo(sub)}` takes only `project=`, "
+                             f"not `{parsing.echo(p.words[0])}`.", USAGE)
         name = " ".join(parsing.plain(p.options["project"]).split())
     else:
         name = " ".join(parsing.plain(p.rest).split()) if free_text else ""
@@ -46,7 +48,7 @@ def _people(words: list[str], sub: str) -> list[str]:
         for part in (w for w in re.split(r"[,;]+", word) if w):
             m = parsing.USER.match(part)
             if not m:
-                raise UsageError(f"`{part}` is not a person: mention each one with @ and pick them from "
+                raise UsageError(f"`{parsing.echo(part)}` is not a person: mention each one with @ and pick them from "
                                  "Slack's list.", USAGE)
             if m.group(1) not in out:
                 out.append(m.group(1))
@@ -63,24 +65,24 @@ def parse_day(value: str) -> int:
     for n, name in enumerate(DAY_LONG):
         if len(v) >= 3 and name.startswith(v):
             return n
-    raise UsageError(f"`day=` must be one of {', '.join(DAY_NAMES)}, not `{value}`.", USAGE)
+    raise UsageError(f"`day=` must be one of {', '.join(DAY_NAMES)}, not `{parsing.echo(value)}`.", USAGE)
 
 
 def _time(value: str) -> str:
     try:
-        return format_time(*parse_time(value))
+        return format_time(*parse_time(parsing.unescape(value)))
     except TimeSpecError as e:
-        raise UsageError(f"`time=`: {e}.", USAGE) from None
+        raise UsageError(f"`time=`: {safe(str(e))}.", USAGE) from None
 
 
 def _zone(value: str) -> str:
     v = value.strip()
     try:
         if not v or not re.fullmatch(r"[A-Za-z0-9_+\-/]+", v):
-            raise TimeSpecError(f"`{value}` is not a time zone like Europe/London")
+            raise TimeSpecError(f"`{parsing.unescape(value)}` is not a time zone like Europe/London")
         return check_zone(v)
     except TimeSpecError as e:
-        raise UsageError(f"`tz=`: {e}.", USAGE) from None
+        raise UsageError(f"`tz=`: {safe(str(e))}.", USAGE) from None
 
 
 def parse(text: str) -> Request:
@@ -103,7 +105,7 @@ def parse(text: str) -> Request:
         _only(p.options, OPTIONS, sub)
         if p.words:
             raise UsageError(f"Put the schedule as options, e.g. `/checkin schedule project=Apollo day=fri "
-                             f"time=15:00`, not `{p.words[0]}`.", USAGE)
+                             f"time=15:00`, not `{parsing.echo(p.words[0])}`.", USAGE)
         project = _project(p, sub, free_text=False)
         if not set(p.options) & {"day", "time", "tz", "reminder"}:
             raise UsageError("When? Give `day=`, `time=` and, if not your own, `tz=`.", USAGE)
@@ -125,4 +127,4 @@ def parse(text: str) -> Request:
         _only(p.options, {"project"}, "results")
         return Call(checkins.results, write=False,
                     kwargs={"project_name": _project(p, "results", free_text=True)})
-    raise UsageError(f"I don't know `/checkin {sub}`.", USAGE)
+    raise UsageError(f"I don't know `/checkin {parsing.echo(sub)}`.", USAGE)

@@ -22,7 +22,8 @@ def parse(text: str) -> Request:
     if first in ("list", "ls"):
         p = parsing.parse(text, options={"project", "page"}, usage=USAGE)
         if p.words:
-            raise UsageError(f"`/feedback list` takes only `project=` and `page=`, not `{p.words[0]}`.", USAGE)
+            raise UsageError("`/feedback list` takes only `project=` and `page=`, "
+                             f"not `{parsing.echo(p.words[0])}`.", USAGE)
         page = parsing.int_in(p.options["page"], "page", 1, 100_000, USAGE) if "page" in p.options else 1
         return Call(feedback.list_page, write=False, kwargs={
             "project_name": parsing.plain(p.options["project"]) if p.options.get("project") else None,

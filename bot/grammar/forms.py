@@ -10,7 +10,8 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.parsing import SLACK_ID, strip_nul
+from bot.parsing import MAX_YEARS_AHEAD, SLACK_ID, blank, latest_date, link_text, strip_nul
+from storage import clock
 
 
 class FormError(Exception):
@@ -67,11 +68,24 @@ def _field(values: dict[str, Any], block_id: str) -> Any:
 
 
 def _rich_text(node: Any) -> str:
+    """A rich text value as plain text, stored the way `bot.parsing.unescape` stores command text:
+    people stay mentions, broadcasts and user groups become words, a link shows its real URL."""
     if isinstance(node, dict):
-        if node.get("type") == "text":
+        kind = node.get("type")
+        if kind == "text":
             return str(node.get("text", ""))
-        if node.get("type") == "user":
+        if kind == "user":
             return f"<@{node.get('user_id')}>"
+        if kind == "channel":
+            return f"<#{node.get('channel_id')}>"
+        if kind == "broadcast":
+            return f"@{node.get('range') or 'channel'}"
+        if kind == "usergroup":
+            return "@group"
+        if kind == "link":
+            return link_text(str(node.get("url", "")), node.get("text"))
+        if kind == "emoji":
+            return f":{node.get('name')}:"
         elements = node.get("elements")
         inner = "".join(_rich_text(e) for e in elements) if isinstance(elements, list) else ""
         return inner + ("\n" if node.get("type") in ("rich_text_section", "rich_text_list") else "")
@@ -106,6 +120,9 @@ def as_date(values: dict[str, Any], block_id: str, errors: dict[str, str], *, no
     if not_before and d < not_before:
         errors[block_id] = "This date is in the past."
         return None
+    if d > latest_date(not_before or clock.today()):
+        errors[block_id] = f"Pick a date at most {MAX_YEARS_AHEAD} years ahead."
+        return None
     return d
 
 
@@ -114,7 +131,7 @@ def as_text(values: dict[str, Any], block_id: str, errors: dict[str, str], limit
     raw = field(values, block_id)
     if raw is not None and not isinstance(raw, str):
         raw = str(raw)
-    if raw is None or not raw.strip():
+    if raw is None or blank(raw):
         if required:
             errors[block_id] = "Please fill this in."
         return None

@@ -9,6 +9,7 @@ from bot.errors import UsageError
 from bot.grammar import HELP_WORDS, Call, Help, Request
 from bot.services import projects
 from bot.ui.projects import USAGE
+from storage import clock
 
 
 def parse(text: str, today: date | None = None) -> Request:
@@ -22,8 +23,9 @@ def parse(text: str, today: date | None = None) -> Request:
         name = parsing.plain(p.rest)
         if not name:
             raise UsageError("Give the project a name: `/project new NAME`.", USAGE)
-        deadline = parsing.iso_date(p.options["deadline"], "deadline", USAGE) if "deadline" in p.options else None
-        if deadline and deadline < (today or date.today()):
+        deadline = (parsing.iso_date(p.options["deadline"], "deadline", USAGE, today=today)
+                    if "deadline" in p.options else None)
+        if deadline and deadline < (today or clock.today()):
             raise UsageError(f"The deadline {deadline} is in the past.", USAGE)
         client = parsing.plain(p.options["client"]) if "client" in p.options else None
         if client is not None and not client:
@@ -49,4 +51,4 @@ def parse(text: str, today: date | None = None) -> Request:
         if not name:
             raise UsageError("Which project? `/project show NAME`.", USAGE)
         return Call(projects.show, write=False, kwargs={"name": name})
-    raise UsageError(f"I don't know `/project {first}`.", USAGE)
+    raise UsageError(f"I don't know `/project {parsing.echo(first)}`.", USAGE)

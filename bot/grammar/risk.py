@@ -23,7 +23,8 @@ def _one_line(text: str | None) -> str:
 
 
 def _input(opts: dict[str, str], title: str | None) -> risks.RiskInput:
-    data = risks.RiskInput(title=_one_line(title) or None)
+    """`title` is already decoded (by `_one_line`); the options are as Slack sent them."""
+    data = risks.RiskInput(title=title or None)
     for key, value in opts.items():
         if key == "probability":
             data.probability = parsing.int_in(value, "p", 1, 5, USAGE)
@@ -48,14 +49,14 @@ def _input(opts: dict[str, str], title: str | None) -> risks.RiskInput:
 
 def _number(words: list[str], sub: str) -> tuple[int, list[str]]:
     if not words:
-        raise UsageError(f"Which risk? Give its id: `/risk {sub} R-12`.", USAGE)
+        raise UsageError(f"Which risk? Give its id: `/risk {parsing.echo(sub)} R-12`.", USAGE)
     return parsing.item_number(words[0], "R", USAGE), words[1:]
 
 
 def _only(opts: dict[str, str], allowed: set[str], sub: str) -> None:
     extra = set(opts) - allowed
     if extra:
-        raise UsageError(f"`/risk {sub}` does not take `{sorted(extra)[0]}=`.", USAGE)
+        raise UsageError(f"`/risk {parsing.echo(sub)}` does not take `{sorted(extra)[0]}=`.", USAGE)
 
 
 def parse(text: str) -> Request:
@@ -79,8 +80,8 @@ def parse(text: str) -> Request:
     if sub in ("list", "ls"):
         _only(p.options, {"project", "page"}, sub)
         if p.words:
-            raise UsageError(f"`/risk list` takes only `project=`, `page=` and `all`, not `{p.words[0]}`.",
-                             USAGE)
+            raise UsageError("`/risk list` takes only `project=`, `page=` and `all`, "
+                             f"not `{parsing.echo(p.words[0])}`.", USAGE)
         page = parsing.int_in(p.options["page"], "page", 1, 100_000, USAGE) if "page" in p.options else 1
         return Call(risks.list_page, write=False, kwargs={
             "project_name": parsing.plain(p.options["project"]) if p.options.get("project") else None,
@@ -105,7 +106,7 @@ def parse(text: str) -> Request:
         number, _ = _number(p.words, sub)
         note = parsing.plain(p.text_from(1))
         return Call(risks.close, write=True, kwargs={"number": number, "note": note or None})
-    raise UsageError(f"I don't know `/risk {sub}`.", USAGE)
+    raise UsageError(f"I don't know `/risk {parsing.echo(sub)}`.", USAGE)
 
 
 def parse_form(values: dict[str, Any], today: date) -> risks.RiskInput:

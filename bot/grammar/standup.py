@@ -9,6 +9,7 @@ from bot import ids, parsing
 from bot.errors import UsageError
 from bot.grammar import HELP_WORDS, Call, Help, forms
 from bot.services import standups
+from bot.ui.common import safe
 from bot.ui.standups import MAX_ANSWER, USAGE
 from scheduler.triggers import TimeSpecError, check_zone, format_days, format_time, parse_days, parse_time
 
@@ -30,10 +31,11 @@ class SendNow:
 
 
 def _time_spec(fn: Any, value: str) -> Any:
+    """`fn` on the value as typed (Slack's escapes read), its complaint escaped for the reply."""
     try:
-        return fn(value)
+        return fn(parsing.unescape(value))
     except TimeSpecError as e:
-        raise UsageError(f"{e}.", USAGE) from None
+        raise UsageError(f"{safe(str(e))}.", USAGE) from None
 
 
 def _channel(value: str) -> str:
@@ -59,8 +61,11 @@ def _setup(p: parsing.Parsed, current_channel: str | None) -> Call:
         elif parsing.CHANNEL.match(word) and channel is None:
             channel = _channel(word)
         else:
-            raise UsageError(f"I don't understand `{parsing.unescape(word)}` here; options are written "
+            raise UsageError(f"I don't understand `{parsing.echo(word)}` here; options are written "
                              "`key=value`.", USAGE)
+    if members and len(members) > standups.MAX_MEMBERS:  # before anyone is looked up for it
+        raise UsageError(f"A stand-up can have at most {standups.MAX_MEMBERS} members (you named {len(members)}).",
+                         USAGE)
     channel = channel or _usable(current_channel)
     if channel is None:
         raise UsageError("Which channel should the answers go to? Add `channel=#…`.", USAGE)
@@ -81,7 +86,7 @@ def _only_channel(p: parsing.Parsed, sub: str) -> str | None:
     if extra:
         raise UsageError(f"`/standup {sub}` takes only `channel=`, not `{sorted(extra)[0]}=`.", USAGE)
     if p.words:
-        raise UsageError(f"`/standup {sub}` takes only `channel=#…`, not `{parsing.unescape(p.words[0])}`.", USAGE)
+        raise UsageError(f"`/standup {sub}` takes only `channel=#…`, not `{parsing.echo(p.words[0])}`.", USAGE)
     return _channel(p.options["channel"]) if "channel" in p.options else None
 
 
@@ -106,7 +111,7 @@ def parse(text: str, current_channel: str | None = None) -> Call | Help | SendNo
             raise UsageError("`/standup skip` skips today; for days off add `until=YYYY-MM-DD`.", USAGE)
         until = parsing.iso_date(p.options["until"], "until", USAGE) if "until" in p.options else None
         return Call(standups.skip, write=True, kwargs={"until": until})
-    raise UsageError(f"I don't know `/standup {parsing.unescape(first)}`.", USAGE)
+    raise UsageError(f"I don't know `/standup {parsing.echo(first)}`.", USAGE)
 
 
 def parse_form(values: dict[str, Any]) -> tuple[str | None, str | None, str | None]:

@@ -17,8 +17,8 @@ def parse(text: str) -> Call | Help:
     p = parsing.parse(text, options={"project"}, has_sub=False, usage=USAGE)
     if p.words:
         word = p.words[0]
-        hint = f" For one project: `/summary project={word}`." if len(p.words) == 1 else ""
-        raise UsageError(f"I don't know `/summary {p.rest}`.{hint}", USAGE)
+        hint = f" For one project: `/summary project={parsing.echo(word)}`." if len(p.words) == 1 else ""
+        raise UsageError(f"I don't know `/summary {parsing.echo(p.rest)}`.{hint}", USAGE)
     project = parsing.plain(p.options["project"]) if "project" in p.options else None
     if project is not None and not project:
         raise UsageError("`project=` needs a project's name.", USAGE)

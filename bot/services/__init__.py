@@ -20,5 +20,6 @@ class Post:
 @dataclass
 class Outcome:
     reply: dict[str, Any]  # what the person who asked sees (ephemeral)
+    more: list[dict[str, Any]] = field(default_factory=list)  # the rest of a reply too long for one message
     posts: list[Post] = field(default_factory=list)
     reschedule: bool = False  # a schedule definition changed: rebuild the scheduler's jobs

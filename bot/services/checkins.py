@@ -3,7 +3,6 @@ asked, only the latest poll), results, reminders and the managers' alert on a lo
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,14 +12,15 @@ from sqlmodel import Session
 
 from bot.deps import Actor
 from bot.errors import NotFound, Refused, UsageError
-from bot.parsing import SLACK_ID
+from bot.parsing import SLACK_ID, button_json
 from bot.services import Outcome
 from bot.services.projects import resolve
 from bot.ui import checkins as ui
 from bot.ui.common import context, message, safe, section
 from scheduler.runtime import bump_schedule
 from scheduler.triggers import local_date, next_fire, week_key, weekly, zone
-from storage.models import Project, utcnow
+from storage import clock
+from storage.models import Project
 from storage.models_rhythm import CheckinAnswer, CheckinConfig, CheckinPoll
 from storage.repositories import checkins as repo
 from storage.repositories import projects as projects_repo
@@ -58,7 +58,7 @@ def _configured(session: Session, actor: Actor) -> None:
 def add(*, session: Session, actor: Actor, user_ids: list[str], project_name: str, fallback_tz: str = "UTC",
         now: datetime | None = None) -> Outcome:
     _managers_only(actor, "choose who gets check-ins")
-    now = now or utcnow()
+    now = now or clock.now()
     project = resolve(session=session, team_id=actor.team_id, name=project_name)
     assert project.id is not None
     added = [u for u in user_ids if repo.add_stakeholder(session=session, team_id=actor.team_id,
@@ -78,7 +78,7 @@ def add(*, session: Session, actor: Actor, user_ids: list[str], project_name: st
         lines.append(f"{ui.mentions(already)} {'was' if len(already) == 1 else 'were'} already "
                      f"a stakeholder{'' if len(already) == 1 else 's'} of *{safe(project.name)}*.")
     lines.append(ui.schedule_line(cfg, _next(cfg, now)))
-    reply = message(f"Check-in stakeholders of {project.name} updated",
+    reply = message(f"Check-in stakeholders of {safe(project.name)} updated",
                     [section("\n".join(lines)), context(ui.hint(project.name))])
     return Outcome(reply=reply, reschedule=bool(added or created))
 
@@ -101,7 +101,7 @@ def remove(*, session: Session, actor: Actor, user_ids: list[str], project_name:
         lines.append(f"{ui.mentions(not_there)} {'was' if len(not_there) == 1 else 'were'} not one.")
     if not left:
         lines.append("Nobody is left to ask, so check-ins on this project stop until you `/checkin add` someone.")
-    return Outcome(reply=message(f"Removed check-in stakeholders of {project.name}", [section("\n".join(lines))]),
+    return Outcome(reply=message(f"Removed check-in stakeholders of {safe(project.name)}", [section("\n".join(lines))]),
                    reschedule=True)
 
 
@@ -109,12 +109,13 @@ def schedule(*, session: Session, actor: Actor, project_name: str, day: int | No
              time: str | None = None, tz: str | None = None, reminder_hours: int | None = None,
              fallback_tz: str = "UTC", now: datetime | None = None) -> Outcome:
     _managers_only(actor, "schedule check-ins")
-    now = now or utcnow()
+    now = now or clock.now()
     project = resolve(session=session, team_id=actor.team_id, name=project_name)
     assert project.id is not None
+    # Locked: a concurrent schedule change waits, then starts from (and answers with) what this one stored.
     cfg, _ = repo.ensure_config(session=session, team_id=actor.team_id, project_id=project.id, defaults={
         "day": DEFAULT_DAY, "time": DEFAULT_TIME, "tz": actor.tz or fallback_tz,
-        "reminder_hours": DEFAULT_REMINDER_HOURS, "created_by": actor.user_id, "updated_at": now})
+        "reminder_hours": DEFAULT_REMINDER_HOURS, "created_by": actor.user_id, "updated_at": now}, lock=True)
     if day is not None:
         cfg.day = day
     if time is not None:
@@ -132,7 +133,7 @@ def schedule(*, session: Session, actor: Actor, project_name: str, day: int | No
     if not stakeholders:
         lines.append(f"Nobody is asked yet: add stakeholders with "
                      f"`/checkin add @user project=\"{safe(project.name)}\"`.")
-    return Outcome(reply=message(f"Check-ins for {project.name}: {ui.when(cfg)}", [section("\n".join(lines))]),
+    return Outcome(reply=message(f"Check-ins for {safe(project.name)}: {ui.when(cfg)}", [section("\n".join(lines))]),
                    reschedule=True)
 
 
@@ -184,7 +185,7 @@ def _weeks(now: datetime, tz: str) -> list[str]:
 def project_stats(*, session: Session, team_id: str, project: Project, now: datetime | None = None
                   ) -> CheckinStats:
     """A project's check-in figures: latest average, weekly trend, comments, who has not answered."""
-    now = now or utcnow()
+    now = now or clock.now()
     assert project.id is not None
     cfg = repo.get_config(session=session, team_id=team_id, project_id=project.id)
     tz = cfg.tz if cfg else "UTC"
@@ -230,8 +231,8 @@ def project_stats(*, session: Session, team_id: str, project: Project, now: date
 def results(*, session: Session, actor: Actor, project_name: str, now: datetime | None = None) -> Outcome:
     _managers_only(actor, "see check-in results")
     project = resolve(session=session, team_id=actor.team_id, name=project_name)
-    return Outcome(reply=ui.results(project_stats(session=session, team_id=actor.team_id, project=project,
-                                                  now=now)))
+    first, *more = ui.results(project_stats(session=session, team_id=actor.team_id, project=project, now=now))
+    return Outcome(reply=first, more=more)
 
 
 # ---- stakeholders answering --------------------------------------------------------------------------
@@ -282,7 +283,7 @@ def answer(*, session: Session, team_id: str, user_id: str, poll_id: int, change
             raise UsageError(f"A comment can have at most {MAX_COMMENT} characters.")
         changes = {**changes, "comment": comment or None}
     poll, name = open_poll(session=session, team_id=team_id, poll_id=poll_id, user_id=user_id, channel=channel)
-    row = repo.upsert_answer(session=session, poll=poll, user_id=user_id, now=now or utcnow(), changes=changes)
+    row = repo.upsert_answer(session=session, poll=poll, user_id=user_id, now=now or clock.now(), changes=changes)
     return Answered(poll, name, row, is_low(row))
 
 
@@ -332,7 +333,7 @@ def risk_prefill(*, session: Session, team_id: str, poll_id: int, answerer: str,
     project = projects_repo.get(session=session, team_id=team_id, project_id=poll.project_id)
     name = project.name if project else "the project"
     who = answerer_name or "A stakeholder"
-    shown = ui.answer_text(row).replace("*", "")
+    shown = ui.answer_text(row, mrkdwn=False).replace("*", "")
     description = f"{who} answered the {name} check-in: {shown}."
     return {"title": f"Stakeholder concern on {name}"[:200], "description": description[:3000],
             "project_id": poll.project_id, "probability": 3,
@@ -342,7 +343,7 @@ def risk_prefill(*, session: Session, team_id: str, poll_id: int, answerer: str,
 def log_risk_value(value: str | None) -> tuple[int, str] | None:
     """The (poll id, answerer) carried by a log-risk button, or None if it is not ours."""
     try:
-        data = json.loads(value or "")
+        data = button_json(value or "")
         poll_id, answerer = int(data["poll"]), str(data["u"])
     except (ValueError, KeyError, TypeError):
         return None

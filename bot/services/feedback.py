@@ -14,8 +14,9 @@ from bot.errors import NotFound, Refused, UsageError
 from bot.services import Outcome, Post
 from bot.services.projects import resolve
 from bot.ui import feedback as ui
-from bot.ui.common import PAGE_SIZE
-from storage.models import Feedback, Project, utcnow
+from bot.ui.common import PAGE_SIZE, safe
+from storage import clock
+from storage.models import Feedback, Project
 from storage.repositories import counters
 from storage.repositories import feedback as repo
 from storage.repositories import projects as projects_repo
@@ -111,12 +112,13 @@ def act(*, session: Session, actor: Actor, number: int, what: str) -> Outcome:
         raise UsageError(f"Say what was done: `/feedback act F-{number} WHAT_WE_DID`.", ui.USAGE)
     if len(what) > MAX_TEXT:
         raise UsageError(f"At most {MAX_TEXT} characters, please.")
-    item = repo.get_by_number(session=session, team_id=actor.team_id, number=number)
+    # Taken with a lock: a second manager acting at the same time waits, then finds it acted on.
+    item = repo.get_by_number(session=session, team_id=actor.team_id, number=number, lock=True)
     if item is None:
         raise NotFound(f"There is no feedback F-{number} here.")
     if item.acted_at is not None:
-        raise UsageError(f"F-{number} was already acted on by <@{item.acted_by}>: {item.action_text}")
-    item.acted_at = utcnow()
+        raise UsageError(f"F-{number} was already acted on by <@{item.acted_by}>: {safe(item.action_text)}")
+    item.acted_at = clock.now()
     item.acted_by = actor.user_id
     item.action_text = what
     session.add(item)

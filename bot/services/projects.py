@@ -13,6 +13,7 @@ from bot.deps import Actor
 from bot.errors import NotFound, Refused, UsageError
 from bot.services import Outcome
 from bot.ui import projects as ui
+from bot.ui.common import safe
 from storage.models import Project
 from storage.repositories import feedback as feedback_repo
 from storage.repositories import projects as repo
@@ -29,10 +30,10 @@ def resolve(*, session: Session, team_id: str, name: str) -> Project:
     names = repo.names(session=session, team_id=team_id)
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5) or difflib.get_close_matches(
         name.lower(), [n.lower() for n in names], n=3, cutoff=0.5)
-    hint = f" Did you mean {', '.join(f'*{c}*' for c in close)}?" if close else ""
+    hint = f" Did you mean {', '.join(f'*{safe(c)}*' for c in close)}?" if close else ""
     raise NotFound(
-        f"There is no project called *{name}*.{hint} "
-        f"Managers can create it with `/project new {name}`."
+        f"There is no project called *{safe(name)}*.{hint} "
+        f"Managers can create it with `/project new {safe(name)}`."
     )
 
 
@@ -47,14 +48,14 @@ def create(*, session: Session, actor: Actor, name: str, client: str | None = No
     if len(name) > MAX_NAME:
         raise UsageError(f"A project name can have at most {MAX_NAME} characters.", usage)
     if repo.get_by_name(session=session, team_id=actor.team_id, name=name) is not None:
-        raise UsageError(f"There is already a project called *{name}*.")
+        raise UsageError(f"There is already a project called *{safe(name)}*.")
     project = Project(team_id=actor.team_id, name=name, name_key=name.lower(), client=client,
                       channel_id=channel_id, deadline=deadline, budget=budget, created_by=actor.user_id)
     try:
         with session.begin_nested():
             repo.add(session=session, project=project)
     except IntegrityError:
-        raise UsageError(f"There is already a project called *{name}*.") from None
+        raise UsageError(f"There is already a project called *{safe(name)}*.") from None
     return Outcome(reply=ui.created(project))
 
 
@@ -63,9 +64,11 @@ def list_projects(*, session: Session, actor: Actor) -> Outcome:
     return Outcome(reply=ui.listing(projects))
 
 
-def health(*, session: Session, team_id: str, project: Project, today: date | None = None) -> dict[str, Any]:
-    """Figures for `/project show`: open risks by band, feedback counts, and (as extra fields) the
-    latest stakeholder score with its trend and stand-up participation."""
+def health(*, session: Session, team_id: str, project: Project, viewer: Actor,
+           today: date | None = None) -> dict[str, Any]:
+    """Figures for `/project show`: open risks by band, feedback counts (of the feedback `viewer`
+    may see), and (as extra fields) the latest stakeholder score with its trend and stand-up
+    participation."""
     from bot.services.risks import band
     from bot.services.summaries import health_extra
 
@@ -73,11 +76,13 @@ def health(*, session: Session, team_id: str, project: Project, today: date | No
     bands = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
     for score, n in risks_repo.open_by_band(session=session, team_id=team_id, project_id=project.id).items():
         bands[band(score)] += n
-    return {"risks": bands, "feedback": feedback_repo.counts(session=session, team_id=team_id,
-                                                             project_id=project.id),
+    feedback = feedback_repo.counts(session=session, team_id=team_id, project_id=project.id,
+                                    viewer_id=viewer.user_id, viewer_is_manager=viewer.is_manager)
+    return {"risks": bands, "feedback": feedback,
             "extra": health_extra(session=session, team_id=team_id, project=project, today=today)}
 
 
 def show(*, session: Session, actor: Actor, name: str) -> Outcome:
     project = resolve(session=session, team_id=actor.team_id, name=name)
-    return Outcome(reply=ui.card(project, health(session=session, team_id=actor.team_id, project=project)))
+    return Outcome(reply=ui.card(project, health(session=session, team_id=actor.team_id, project=project,
+                                                   viewer=actor)))

@@ -14,14 +14,15 @@ from bot.services import Outcome
 from bot.services.risks import _may_change, get
 from bot.ui import reviews as ui
 from scheduler.triggers import local_date
-from storage.models import Risk, utcnow
+from storage import clock
+from storage.models import Risk
 from storage.repositories import risks as repo
 
 NEXT_REVIEW = timedelta(days=7)
 
 
-def _open_risk(session: Session, actor: Actor, number: int) -> Risk:
-    risk = get(session, actor.team_id, number)
+def _open_risk(session: Session, actor: Actor, number: int, lock: bool = False) -> Risk:
+    risk = get(session, actor.team_id, number, lock=lock)
     _may_change(actor, risk)
     if risk.status == "closed":
         raise UsageError(f"R-{number} is closed already: there is nothing left to review.")
@@ -35,13 +36,13 @@ def next_review(risk: Risk, today: date) -> date:
 
 def still_valid(*, session: Session, actor: Actor, number: int, today: date | None = None) -> Outcome:
     """The risk stands as it is: recorded as reviewed in its history, next review a week on."""
-    risk = _open_risk(session, actor, number)
-    today = today or local_date(utcnow(), actor.tz)
+    risk = _open_risk(session, actor, number, lock=True)
+    today = today or local_date(clock.now(), actor.tz)
     new = next_review(risk, today)
     repo.record(session=session, risk=risk, actor_id=actor.user_id, action="reviewed",
                 changes={"review": [risk.review_date, new]}, note="Still valid")
     risk.review_date = new
-    risk.updated_at = utcnow()
+    risk.updated_at = clock.now()
     session.add(risk)
     return Outcome(reply=ui.reviewed(risk))
 

@@ -15,7 +15,8 @@ from bot.services import Outcome, Post
 from bot.services.projects import resolve
 from bot.ui import risks as ui
 from bot.ui.common import PAGE_SIZE
-from storage.models import Project, Risk, utcnow
+from storage import clock
+from storage.models import Project, Risk
 from storage.repositories import counters
 from storage.repositories import projects as projects_repo
 from storage.repositories import risks as repo
@@ -94,7 +95,7 @@ def add(*, session: Session, actor: Actor, data: RiskInput, today: date | None =
     title = _check_text(data.title, "title", MAX_TITLE)
     if not title:
         raise UsageError("A risk needs a title.", ui.USAGE)
-    if data.review_date and data.review_date < (today or date.today()):
+    if data.review_date and data.review_date < (today or clock.today()):
         raise UsageError(f"The review date {data.review_date} is in the past.", ui.USAGE)
     project = _project(session, actor.team_id, data)
     p = data.probability or DEFAULT_LEVEL
@@ -114,8 +115,10 @@ def add(*, session: Session, actor: Actor, data: RiskInput, today: date | None =
                    posts=_announce(risk, project, actor, "New risk"))
 
 
-def get(session: Session, team_id: str, number: int) -> Risk:
-    risk = repo.get_by_number(session=session, team_id=team_id, number=number)
+def get(session: Session, team_id: str, number: int, *, lock: bool = False) -> Risk:
+    """The risk `R-number`. A change takes it with `lock`: a concurrent change of the same risk
+    then waits for this unit of work and reads what it wrote, so neither undoes the other."""
+    risk = repo.get_by_number(session=session, team_id=team_id, number=number, lock=lock)
     if risk is None:
         raise NotFound(f"There is no risk R-{number} here. `/risk list all` shows them all.")
     return risk
@@ -155,9 +158,9 @@ def _may_change(actor: Actor, risk: Risk) -> None:
 
 def update(*, session: Session, actor: Actor, number: int, data: RiskInput, note: str | None = None,
            today: date | None = None) -> Outcome:
-    risk = get(session, actor.team_id, number)
+    risk = get(session, actor.team_id, number, lock=True)
     _may_change(actor, risk)
-    if data.review_date and data.review_date < (today or date.today()):
+    if data.review_date and data.review_date < (today or clock.today()):
         raise UsageError(f"The review date {data.review_date} is in the past.", ui.USAGE)
     if data.status and data.status not in STATUSES:
         raise UsageError(f"`status=` must be one of {', '.join(STATUSES)}.", ui.USAGE)
@@ -182,12 +185,14 @@ def update(*, session: Session, actor: Actor, number: int, data: RiskInput, note
         project = _project(session, actor.team_id, data)
         change("project_id", "project_id", project.id if project else None)
     change("status", "status", data.status)
+    if not changes and data.status == "closed" and risk.status == "closed":
+        raise UsageError(f"R-{number} is already closed.")
     if not changes:
         raise UsageError(f"Nothing to change on R-{number}: give at least one option that differs.", ui.USAGE)
     risk.score = score(risk.probability, risk.impact)
-    risk.updated_at = utcnow()
+    risk.updated_at = clock.now()
     if "status" in changes:
-        risk.closed_at = utcnow() if risk.status == "closed" else None
+        risk.closed_at = clock.now() if risk.status == "closed" else None
     repo.record(session=session, risk=risk, actor_id=actor.user_id,
                 action="closed" if changes.get("status", [None, None])[1] == "closed" else "updated",
                 changes=changes, note=note)
@@ -202,7 +207,7 @@ def update(*, session: Session, actor: Actor, number: int, data: RiskInput, note
 
 
 def close(*, session: Session, actor: Actor, number: int, note: str | None = None) -> Outcome:
-    risk = get(session, actor.team_id, number)
+    risk = get(session, actor.team_id, number, lock=True)
     _may_change(actor, risk)
     if risk.status == "closed":
         raise UsageError(f"R-{number} is already closed.")
@@ -210,6 +215,6 @@ def close(*, session: Session, actor: Actor, number: int, note: str | None = Non
     repo.record(session=session, risk=risk, actor_id=actor.user_id, action="closed",
                 changes={"status": [risk.status, "closed"]}, note=note)
     risk.status = "closed"
-    risk.closed_at = risk.updated_at = utcnow()
+    risk.closed_at = risk.updated_at = clock.now()
     session.add(risk)
     return Outcome(reply=ui.closed(risk, note))

@@ -6,7 +6,7 @@ from users.info), else the stand-up's `tz`, else BOT_TIMEZONE (`fallback_tz`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,10 +19,11 @@ from bot.ui import standups as ui
 from bot.ui.common import truncate
 from scheduler.runtime import bump_schedule
 from scheduler.triggers import local_date, next_fire, parse_days, weekly, zone
-from storage.models import SlackUser, utcnow
+from storage import clock
+from storage.models import SlackUser
 from storage.models_rhythm import Standup, StandupAnswer
+from storage.repositories import deliveries, subscribers
 from storage.repositories import standups as repo
-from storage.repositories import subscribers
 
 MAX_MEMBERS = 50
 MAX_DAYS_OFF = 366
@@ -79,7 +80,9 @@ def setup(*, session: Session, actor: Actor, channel_id: str, members: list[str]
     """Create or change the channel's stand-up; the members given replace the old ones."""
     if not actor.is_manager:
         raise Refused("Sorry, only managers can set up stand-ups. Ask a manager to run `/standup setup`.")
-    existing = repo.by_channel(session=session, team_id=actor.team_id, channel_id=channel_id)
+    # The row is taken for the rest of the unit of work: a concurrent setup of the same channel waits,
+    # then changes what this one stored (members are replaced, never merged).
+    existing = repo.by_channel(session=session, team_id=actor.team_id, channel_id=channel_id, lock=True)
     if existing is None and not members:
         raise UsageError("Who is in the stand-up? Add `members=@a,@b`.", usage)
     if members is not None and not members:
@@ -88,7 +91,11 @@ def setup(*, session: Session, actor: Actor, channel_id: str, members: list[str]
         raise UsageError(f"A stand-up can have at most {MAX_MEMBERS} members (you named {len(members)}).", usage)
     if post_mode is not None and post_mode not in POST_MODES:
         raise UsageError(f"`post=` must be one of {', '.join(POST_MODES)}.", usage)
-    s = existing or Standup(team_id=actor.team_id, channel_id=channel_id, created_by=actor.user_id)
+    if existing is not None:
+        s, created = existing, False
+    else:
+        s, created = repo.ensure(session=session, team_id=actor.team_id, channel_id=channel_id,
+                                 created_by=actor.user_id)
     for name, value in (("time", time), ("days", days), ("tz", tz), ("post_mode", post_mode)):
         if value is not None:
             setattr(s, name, value)
@@ -101,14 +108,14 @@ def setup(*, session: Session, actor: Actor, channel_id: str, members: list[str]
     bump_schedule(session=session)
     subscribers.subscribe(session=session, team_id=actor.team_id, user_id=actor.user_id, tz=actor.tz)
     zones = member_zones(session=session, standup=s, members=member_list, fallback_tz=fallback_tz)
-    moment = now or utcnow()
+    moment = now or clock.now()
     upcoming = []
     for z in sorted(set(zones.values())):
         when = next_fire(weekly(parse_days(s.days), s.time, z), moment)
         if when is not None:
             upcoming.append((z, when.astimezone(zone(z))))
     upcoming.sort(key=lambda p: p[1])
-    return Outcome(reply=ui.setup_done(s, member_list, zones, existing is None, upcoming), reschedule=True)
+    return Outcome(reply=ui.setup_done(s, member_list, zones, created, upcoming), reschedule=True)
 
 
 # ---- days off ---------------------------------------------------------------------------------------
@@ -117,7 +124,7 @@ def skip(*, session: Session, actor: Actor, until: date | None = None, fallback_
          now: datetime | None = None) -> Outcome:
     """No prompt for me today (or from today to `until`, both included)."""
     mine = repo.of_user(session=session, team_id=actor.team_id, user_id=actor.user_id)
-    today = local_date(now or utcnow(), zone_of(actor.tz, mine[0] if mine else None, fallback_tz))
+    today = local_date(now or clock.now(), zone_of(actor.tz, mine[0] if mine else None, fallback_tz))
     last = until or today
     if last < today:
         raise UsageError(f"`until=` {last.isoformat()} is in the past (today is {today.isoformat()} for you).",
@@ -170,8 +177,9 @@ def today_status(*, session: Session, standup: Standup, fallback_tz: str, now: d
 def report(*, session: Session, actor: Actor, channel_id: str | None = None, current_channel: str | None = None,
            fallback_tz: str = "UTC", now: datetime | None = None) -> Outcome:
     s = resolve(session=session, team_id=actor.team_id, channel_id=channel_id, current_channel=current_channel)
-    return Outcome(reply=ui.report(s, today_status(session=session, standup=s, fallback_tz=fallback_tz,
-                                                   now=now or utcnow())))
+    first, *more = ui.report(s, today_status(session=session, standup=s, fallback_tz=fallback_tz,
+                                             now=now or clock.now()))
+    return Outcome(reply=first, more=more)
 
 
 def for_now(*, session: Session, actor: Actor, channel_id: str | None = None,
@@ -197,7 +205,7 @@ def open_answer(*, session: Session, actor: Actor, standup_id: int, day: date, f
     if actor.user_id not in repo.members(session=session, team_id=actor.team_id, standup_id=standup_id):
         raise Refused(f"This prompt is for the members of the stand-up in <#{s.channel_id}>, and you aren't "
                       "one of them.")
-    today = local_date(now or utcnow(), zone_of(actor.tz, s, fallback_tz))
+    today = local_date(now or clock.now(), zone_of(actor.tz, s, fallback_tz))
     if day != today:
         raise Refused(f"This prompt was for {ui.fmt_day(day)}. A stand-up can be answered or changed only on "
                       f"its own day; today's is {ui.fmt_day(today)}.")
@@ -212,6 +220,8 @@ class Saved:
     created: bool
     digest_post: tuple[str, str] | None = None  # (channel, ts) of the day's digest, once posted
     digest_status: ui.DayStatus | None = None
+    digest_parts: list[tuple[str, str]] = field(default_factory=list)  # (channel, ts) of each of its messages
+    digest_id: int | None = None  # its ledger row
 
 
 def _clean(value: str | None, label: str) -> str | None:
@@ -240,19 +250,33 @@ def save_answer(*, session: Session, actor: Actor, standup_id: int, day: date, y
         if d is not None and d.status == "sent" and d.ts:
             saved.digest_post = (d.channel or s.channel_id, d.ts)
             saved.digest_status = day_status(session=session, standup=s, day=day)
+            saved.digest_parts = deliveries.posted_parts(d)
+            saved.digest_id = d.id
     return saved
+
+
+def record_digest_parts(*, session: Session, team_id: str, delivery_id: int, parts: list[tuple[str, str]]) -> None:
+    deliveries.set_posted(session=session, team_id=team_id, delivery_id=delivery_id, parts=parts)
 
 
 def record_post(*, session: Session, team_id: str, answer_id: int, channel: str, ts: str) -> None:
     repo.set_post(session=session, team_id=team_id, answer_id=answer_id, channel=channel, ts=ts)
 
 
-def blocker_prefill(*, session: Session, team_id: str, answer_id: int) -> tuple[dict[str, Any], str]:
-    """What the risk form starts with for a stand-up blocker, and the stand-up's channel."""
+def blocker_prefill(*, session: Session, actor: Actor, answer_id: int) -> tuple[dict[str, Any], str]:
+    """What the risk form starts with for a stand-up blocker, and the stand-up's channel.
+
+    Answer ids are counted 1, 2, 3…, so the id grants nothing: only managers and members of the
+    stand-up read its blockers this way."""
+    team_id = actor.team_id
     a = repo.get_answer(session=session, team_id=team_id, answer_id=answer_id)
     s = repo.get(session=session, team_id=team_id, standup_id=a.standup_id) if a else None
-    if a is None or s is None:
+    if a is None or s is None or s.id is None:
         raise NotFound("That stand-up answer no longer exists.")
+    if not actor.is_manager and actor.user_id not in repo.members(session=session, team_id=team_id,
+                                                                 standup_id=s.id):
+        raise Refused(f"This button is for the members of the stand-up in <#{s.channel_id}>, and you aren't "
+                      "one of them.")
     text = (a.blockers or "").strip()
     title = " ".join(text.splitlines()[0].split()) if text else "Blocker from the stand-up"
     who = session.get(SlackUser, (team_id, a.user_id))

@@ -15,9 +15,11 @@ from bot.errors import Refused
 from bot.services import Outcome
 from bot.services.projects import resolve
 from bot.ui import summaries as ui
+from bot.ui.common import MAX_RESPONSES
 from scheduler.runtime import LOOKBACK, bump_schedule, summary_spec
 from scheduler.triggers import latest_fire, local_date, week_key, zone
-from storage.models import Feedback, Project, Risk, utcnow
+from storage import clock
+from storage.models import Feedback, Project, Risk
 from storage.models_rhythm import Delivery, JobRun, SummarySubscriber
 from storage.repositories import projects as projects_repo
 from storage.repositories import runs, subscribers
@@ -129,7 +131,7 @@ def stakeholder_scores(*, session: Session, team_id: str, today: date, project_i
 def collect(*, session: Session, team_id: str, today: date, now: datetime | None = None,
             project: Project | None = None) -> Summary:
     """Everything a summary shows, read in one unit of work."""
-    now = now or utcnow()
+    now = now or clock.now()
     since = now - WINDOW
     pid = project.id if project else None
     s = Summary(team_id=team_id, today=today, since=since, now=now, project=project)
@@ -182,7 +184,7 @@ def subscribe(*, session: Session, team_id: str, user_id: str, tz: str | None, n
     if bump:
         bump_schedule(session=session)
     spec = summary_spec(SummarySubscriber(team_id=team_id, user_id=user_id, tz=tz), fallback_tz)
-    last = latest_fire(spec.trigger, now or utcnow(), LOOKBACK)
+    last = latest_fire(spec.trigger, now or clock.now(), LOOKBACK)
     if last is not None:
         runs.claim(session=session, team_id=team_id, job_key=spec.job_key, occurrence=spec.occurrence(last),
                    status="skipped")
@@ -201,16 +203,18 @@ def build(*, session: Session, actor: Actor, project_name: str | None = None, to
     if not actor.is_manager:
         raise Refused(ui.REFUSAL)
     project = resolve(session=session, team_id=actor.team_id, name=project_name) if project_name else None
-    now = utcnow()
+    now = clock.now()
     today = today or local_date(now, actor.tz)
     changed = subscribe(session=session, team_id=actor.team_id, user_id=actor.user_id, tz=actor.tz, now=now)
     data = collect(session=session, team_id=actor.team_id, today=today, now=now, project=project)
     data.subscribed = changed
-    return Outcome(reply=ui.summary(data), reschedule=changed)
+    first, *more = ui.summary(data, max_messages=MAX_RESPONSES)
+    return Outcome(reply=first, more=more, reschedule=changed)
 
 
-def weekly(*, session: Session, team_id: str, today: date, week: str, now: datetime | None = None) -> dict[str, Any]:
-    """The weekly DM's message."""
+def weekly(*, session: Session, team_id: str, today: date, week: str, now: datetime | None = None
+           ) -> list[dict[str, Any]]:
+    """The weekly DM's messages (one delivery, in as many parts as Slack's limits need)."""
     data = collect(session=session, team_id=team_id, today=today, now=now)
     data.week = week
     return ui.summary(data)
@@ -218,7 +222,7 @@ def weekly(*, session: Session, team_id: str, today: date, week: str, now: datet
 
 def health_extra(*, session: Session, team_id: str, project: Project, today: date | None = None) -> list[str]:
     """`/project show` fields: the latest stakeholder score with its trend, and stand-up participation."""
-    today = today or utcnow().date()
+    today = today or clock.now().date()
     assert project.id is not None
     scores = stakeholder_scores(session=session, team_id=team_id, today=today, project_id=project.id,
                                 names={project.id: project.name})

@@ -10,18 +10,22 @@ from typing import TYPE_CHECKING, Any
 
 from bot import ids
 from bot.ui.common import (
+    MAX_RESPONSES,
     MAX_SECTION,
     Block,
     actions,
     button,
     context,
+    contexts,
     divider,
     header,
     message,
+    messages,
     option,
     plain,
     safe,
     section,
+    sections,
     truncate,
 )
 from scheduler.triggers import DAY_NAMES, zone
@@ -56,8 +60,11 @@ def local(moment: datetime, tz: str) -> str:
     return f"{DAY_NAMES[t.weekday()].title()} {t.day} {t.strftime('%b')} {t:%H:%M}"
 
 
-def answer_text(answer: CheckinAnswer | None) -> str:
-    """`3/5 · on track · “comment”`, or an empty string when nothing is answered yet."""
+def answer_text(answer: CheckinAnswer | None, *, mrkdwn: bool = True) -> str:
+    """`3/5 · on track · “comment”`, or an empty string when nothing is answered yet.
+
+    As mrkdwn (the comment escaped) unless `mrkdwn` is False: then plain text, for a form's field.
+    """
     if answer is None:
         return ""
     bits = []
@@ -66,7 +73,8 @@ def answer_text(answer: CheckinAnswer | None) -> str:
     if answer.status:
         bits.append(STATUSES.get(answer.status, answer.status).lower())
     if answer.comment:
-        bits.append(f"“{safe(truncate(answer.comment, 300))}”")
+        comment = truncate(answer.comment, 300)
+        bits.append(f"“{safe(comment) if mrkdwn else comment}”")
     return " · ".join(bits)
 
 
@@ -106,9 +114,10 @@ def poll(project_name: str, poll_id: int, answer: CheckinAnswer | None = None, *
                               "until the next check-in."))
     else:
         blocks.append(context("Only you can answer this. You can change your answer until the next check-in."))
-    text = (f"Reminder: how is {project_name} going?" if reminder else f"Check-in: how is {project_name} going?")
+    name = safe(project_name)
+    text = f"Reminder: how is {name} going?" if reminder else f"Check-in: how is {name} going?"
     if shown:
-        text = f"Your check-in answer on {project_name}: {shown.replace('*', '')}"
+        text = f"Your check-in answer on {name}: {shown.replace('*', '')}"
     return message(text, blocks)
 
 
@@ -141,7 +150,7 @@ def alert(project_name: str, poll_id: int, answerer: str, answer: CheckinAnswer)
         actions(button("Log as risk", ids.CHECKIN_LOG_RISK, value, style="danger"), block_id=ids.CHECKIN_LOG_RISK),
         context(f"`/checkin results project=\"{safe(project_name)}\"` shows every answer."),
     ]
-    return message(f"Low check-in answer on {project_name}: {shown.replace('*', '')}", blocks)
+    return message(f"Low check-in answer on {safe(project_name)}: {shown.replace('*', '')}", blocks)
 
 
 def _lines_section(title: str, lines: Sequence[str], more_hint: str = "") -> Block:
@@ -166,7 +175,8 @@ def bar(avg: float | None) -> str:
     return "▇" * full + "▁" * (10 - full) + f" {avg:.1f}"
 
 
-def results(stats: CheckinStats) -> dict[str, Any]:
+def results(stats: CheckinStats) -> list[dict[str, Any]]:
+    """The results as one or more messages (a reply through a response_url: at most five)."""
     name = stats.project_name
     blocks: list[Block] = [header(f"Check-ins: {name}")]
     if stats.config is not None:
@@ -178,7 +188,7 @@ def results(stats: CheckinStats) -> dict[str, Any]:
     if stats.latest is None:
         blocks.append(section(f"No check-in has been sent for *{safe(name)}* yet. "
                               f"`/checkin send project=\"{safe(name)}\"` sends one now."))
-        return message(f"Check-ins for {name}: none sent yet", blocks)
+        return [message(f"Check-ins for {safe(name)}: none sent yet", blocks)]
     avg = f"*{stats.average:.1f}/5*" if stats.average is not None else "no scores yet"
     statuses = ", ".join(f"{n} {STATUSES[s].lower()}" for s, n in stats.statuses.items() if n)
     latest = (f"*Latest check-in* ({local(stats.latest_at or stats.latest.sent_at, stats.tz)}): {avg} — "
@@ -190,12 +200,12 @@ def results(stats: CheckinStats) -> dict[str, Any]:
     blocks.append(_lines_section("Comments", comments))
     waiting = [f"<@{u}>" for u in stats.not_answered]
     blocks.append(divider())
-    blocks.append(section("*Not answered yet:* " + (", ".join(waiting) if waiting else "everyone has answered")))
+    blocks += sections("*Not answered yet:* " + (", ".join(waiting) if waiting else "everyone has answered"))
     if stats.unreachable:
-        blocks.append(context("Couldn't reach: " + ", ".join(f"<@{u}>" for u in stats.unreachable)))
-    text = (f"Check-ins for {name}: average {stats.average:.1f}/5" if stats.average is not None
-            else f"Check-ins for {name}: no scores yet") + f", {stats.answered} of {stats.asked} answered"
-    return message(text, blocks)
+        blocks += contexts("Couldn't reach: " + ", ".join(f"<@{u}>" for u in stats.unreachable))
+    text = (f"Check-ins for {safe(name)}: average {stats.average:.1f}/5" if stats.average is not None
+            else f"Check-ins for {safe(name)}: no scores yet") + f", {stats.answered} of {stats.asked} answered"
+    return messages(text, blocks, max_messages=MAX_RESPONSES, more=f"{len(waiting)} have not answered")
 
 
 # ---- replies to managers --------------------------------------------------------------------------

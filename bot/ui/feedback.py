@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import ids
-from bot.ui.common import Block, context, header, message, option, pager, plain, safe, section, truncate
+from bot.ui.common import Block, context, header, message, option, pager, plain, safe, section
 from bot.ui.risks import project_element
 from storage.models import Feedback, Project
 
@@ -61,15 +61,15 @@ def listing(rows: Sequence[Feedback], names: dict[int, str], *, total: int, page
             project: Project | None) -> dict[str, Any]:
     where = f" on {project.name}" if project else ""
     if not rows:
-        return message(f"No feedback{where} yet.", [section(f"No feedback{safe(where)} yet. "
+        return message(f"No feedback{safe(where)} yet.", [section(f"No feedback{safe(where)} yet. "
                                                             "Record some with `/feedback TEXT`.")])
     blocks: list[Block] = [header(f"Feedback{where} ({total})"), context(f"Newest first · page {page} of {pages}")]
     blocks += [section(line(r, names.get(r.project_id or 0))) for r in rows]
     nav = pager(ids.FEEDBACK_PAGE, page, pages, {"p": project.id if project else None})
     if nav:
         blocks.append(nav)
-    text = f"Feedback{where}: {total} (page {page} of {pages})\n" + "\n".join(
-        f"{fid(r)} {r.sentiment}: {truncate(r.text, 80)}" for r in rows)
+    text = f"Feedback{safe(where)}: {total} (page {page} of {pages})\n" + "\n".join(
+        f"{fid(r)} {r.sentiment}: {safe(r.text, 80)}" for r in rows)
     return message(text, blocks)
 
 

@@ -29,7 +29,7 @@ def _facts(p: Project) -> str:
 
 def created(p: Project) -> dict[str, Any]:
     facts = _facts(p)
-    return message(f"Created project {p.name}", [
+    return message(f"Created project {safe(p.name)}", [
         section(f":file_folder: Created project *{safe(p.name)}*" + (f"\n{facts}" if facts else "")),
         context(f"Log risks with `/risk add TITLE project=\"{safe(p.name)}\"`."),
     ])
@@ -54,7 +54,7 @@ def listing(projects: Sequence[Project]) -> dict[str, Any]:
     if len(blocks) > 49:
         blocks = blocks[:48] + [context(f"…and more: {len(projects)} projects in all. "
                                         "`/project show NAME` for one.")]
-    return message(f"Projects: {', '.join(p.name for p in projects[:50])}", blocks)
+    return message(f"Projects: {', '.join(safe(p.name) for p in projects[:50])}", blocks)
 
 
 def card(p: Project, health: dict[str, Any]) -> dict[str, Any]:
@@ -75,5 +75,5 @@ def card(p: Project, health: dict[str, Any]) -> dict[str, Any]:
         blocks.append(context(facts))
     blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f[:2000]} for f in fields[:10]]})
     blocks.append(context(f"`/risk list project=\"{safe(p.name)}\"` · `/feedback list project=\"{safe(p.name)}\"`"))
-    text = f"Project {p.name}: {open_total} open risks, {fb.get('total', 0)} feedback"
+    text = f"Project {safe(p.name)}: {open_total} open risks, {fb.get('total', 0)} feedback"
     return message(text, blocks)

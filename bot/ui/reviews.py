@@ -35,7 +35,7 @@ def reminder(risk: Risk, project_name: str | None) -> dict[str, Any]:
         context("*Still valid* moves the next review a week on · *Update…* changes probability, impact, status, "
                 f"mitigation or the next review · `/risk show {rid(risk)}` for its history"),
     ]
-    text = f"Time to review {rid(risk)}: {risk.title} — {score_text(risk)}"
+    text = f"Time to review {rid(risk)}: {safe(risk.title, 600)} — {score_text(risk)}"
     return message(text, blocks)
 
 
@@ -48,7 +48,7 @@ def reviewed(risk: Risk) -> dict[str, Any]:
 
 def done(reply: dict[str, Any], actor_id: str) -> dict[str, Any]:
     """The reminder DM once someone acted on it: what was done, by whom; no buttons left to press."""
-    blocks = list(reply.get("blocks") or [section(safe(reply.get("text", "")))])
+    blocks = list(reply.get("blocks") or [section(str(reply.get("text", "")))])  # already mrkdwn
     blocks.append(context(f"Done at its review by <@{actor_id}>."))
     return message(str(reply.get("text") or "Reviewed"), blocks)
 

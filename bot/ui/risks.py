@@ -68,7 +68,7 @@ def line(risk: Risk, project_name: str | None = None) -> str:
 
 
 def added(risk: Risk, project: Project | None, assumed: Sequence[str]) -> dict[str, Any]:
-    text = f"Logged {rid(risk)}: {risk.title} — score {risk.score} ({_band(risk.score)})"
+    text = f"Logged {rid(risk)}: {safe(risk.title, 600)} — score {risk.score} ({_band(risk.score)})"
     blocks = [section(f":white_check_mark: Logged {line(risk, project.name if project else None)}")]
     if assumed:
         blocks.append(context(
@@ -79,7 +79,7 @@ def added(risk: Risk, project: Project | None, assumed: Sequence[str]) -> dict[s
 
 def announcement(risk: Risk, project: Project, actor_id: str, reason: str) -> dict[str, Any]:
     b = _band(risk.score)
-    text = f"{reason} on {project.name}: {rid(risk)} {risk.title} — score {risk.score} ({b})"
+    text = f"{reason} on {safe(project.name)}: {rid(risk)} {safe(risk.title, 600)} — score {risk.score} ({b})"
     return message(text, [
         section(f"{BAND_ICON[b]} *{reason} on {safe(project.name)}* ({b})\n{line(risk, project.name)}"),
         context(f"Logged by <@{actor_id}> · `/risk show {rid(risk)}` for details"),
@@ -92,7 +92,7 @@ def listing(rows: Sequence[Risk], project_names: dict[int, str], *, total: int, 
     where = f" on {project.name}" if project else ""
     if not rows:
         hint = "" if include_closed else " (`/risk list all` includes closed ones)"
-        return message(f"No {what.lower()}{where}.", [section(f"No {what.lower()}{safe(where)}{hint}. "
+        return message(f"No {what.lower()}{safe(where)}.", [section(f"No {what.lower()}{safe(where)}{hint}. "
                                                                 "Log one with `/risk add TITLE p=… i=…`.")])
     blocks: list[Block] = [
         header(truncate(f"{what}{where} ({total})", 150)),
@@ -103,8 +103,8 @@ def listing(rows: Sequence[Risk], project_names: dict[int, str], *, total: int, 
     nav = pager(ids.RISK_PAGE, page, pages, {"p": project.id if project else None, "a": include_closed})
     if nav:
         blocks.append(nav)
-    text = f"{what}{where}: {total} (page {page} of {pages})\n" + "\n".join(
-        f"{rid(r)} score {r.score} ({_band(r.score)}) {r.title}" for r in rows)
+    text = f"{what}{safe(where)}: {total} (page {page} of {pages})\n" + "\n".join(
+        f"{rid(r)} score {r.score} ({_band(r.score)}) {safe(r.title, 200)}" for r in rows)
     return message(text, blocks)
 
 
@@ -164,18 +164,18 @@ def card(risk: Risk, project: Project | None, events: Sequence[RiskEvent]) -> di
     if more:
         hist += f"\n_…and {more} earlier change{'s' if more > 1 else ''}_"
     blocks.append(section(hist))
-    text = f"{rid(risk)} {risk.title} — score {risk.score} ({b}), {risk.status}"
+    text = f"{rid(risk)} {safe(risk.title, 600)} — score {risk.score} ({b}), {risk.status}"
     return message(text, blocks)
 
 
 def updated(risk: Risk, changes: dict[str, list[Any]]) -> dict[str, Any]:
     what = ", ".join(changes)
-    text = f"Updated {rid(risk)} ({what}) — score {risk.score} ({_band(risk.score)})"
+    text = f"Updated {rid(risk)} ({safe(what)}) — score {risk.score} ({_band(risk.score)})"
     return message(text, [section(f":pencil2: Updated {line(risk)}\n_Changed: {safe(what)}_")])
 
 
 def closed(risk: Risk, note: str | None) -> dict[str, Any]:
-    text = f"Closed {rid(risk)}: {risk.title}"
+    text = f"Closed {rid(risk)}: {safe(risk.title, 600)}"
     extra = f"\n_Note: {safe(note, 2000)}_" if note else ""
     return message(text, [section(f":white_check_mark: Closed *{rid(risk)}* — {safe(risk.title)}{extra}")])
 

@@ -10,7 +10,22 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import ids
-from bot.ui.common import Block, actions, button, context, header, message, plain, safe, section, truncate
+from bot.ui.common import (
+    MAX_RESPONSES,
+    Block,
+    actions,
+    button,
+    context,
+    contexts,
+    header,
+    message,
+    messages,
+    plain,
+    safe,
+    section,
+    sections,
+    truncate,
+)
 from scheduler.triggers import DAY_NAMES, parse_days
 from storage.models_rhythm import Standup, StandupAnswer
 
@@ -28,7 +43,6 @@ USAGE = (
 MAX_ANSWER = 2000  # characters per field of an answer
 POST_FIELD = 2900  # escaped, in a section of its own
 DIGEST_FIELD = 900  # per field in a digest, so that one answer fits a section
-MAX_DIGEST_ANSWERS = 45
 NO_BLOCKER = re.compile(r"^(none|no|nope|nothing|n/?a|-+|no blockers?|nothing blocking|all good)[.!]?$", re.I)
 
 
@@ -203,30 +217,28 @@ class DayStatus:
     not_today: list[str]  # members for whom it is not a stand-up day
 
 
-def digest(s: Standup, day: date, status: DayStatus) -> dict[str, Any]:
-    shown = status.answers[:MAX_DIGEST_ANSWERS]
+def digest(s: Standup, day: date, status: DayStatus) -> list[dict[str, Any]]:
+    """The day's digest: every answer, in as many messages as Slack's limits need (the first is
+    posted in the channel, the others in its thread)."""
     blocks: list[Block] = [
         header(f"Stand-up — {fmt_day(day)}"),
         context(f"<#{s.channel_id}> · {len(status.answers)} answered · {len(status.skipped)} off · "
                 f"{len(status.missing)} not yet"),
     ]
-    blocks += [_digest_entry(a) for a in shown]
-    rest = status.answers[MAX_DIGEST_ANSWERS:]
-    if rest:
-        blocks.append(context(truncate(f"…and {len(rest)} more: {_mentions([a.user_id for a in rest])} "
-                                       "(`/standup report` for the list)", 3000)))
+    blocks += [_digest_entry(a) for a in status.answers]
     tail = []
     if status.skipped:
         tail.append(f"Off: {_mentions(status.skipped)}")
     if status.missing:
         tail.append(f"Not yet: {_mentions(status.missing)}")
     if tail:
-        blocks.append(context(truncate(" · ".join(tail), 3000)))
+        blocks += contexts(" · ".join(tail))
     text = f"Stand-up for {fmt_day(day)}: {len(status.answers)} answered"
-    return message(text, blocks)
+    return messages(text, blocks)
 
 
-def report(s: Standup, status: DayStatus) -> dict[str, Any]:
+def report(s: Standup, status: DayStatus) -> list[dict[str, Any]]:
+    """Who did what today, in as many messages as a large stand-up needs (at most five: a reply)."""
     lines = [f"*Stand-up in <#{s.channel_id}> — today*", schedule_text(s), ""]
     lines.append(f":white_check_mark: *Answered ({len(status.answers)})*: "
                  f"{_mentions([a.user_id for a in status.answers])}")
@@ -234,7 +246,7 @@ def report(s: Standup, status: DayStatus) -> dict[str, Any]:
     lines.append(f":hourglass_flowing_sand: *Not yet ({len(status.missing)})*: {_mentions(status.missing)}")
     if status.not_today:
         lines.append(f":zzz: *No stand-up today ({len(status.not_today)})*: {_mentions(status.not_today)}")
-    blocks: list[Block] = [section(truncate("\n".join(lines), 3000))]
+    blocks: list[Block] = sections("\n".join(lines))
     blockers = [a for a in status.answers if has_blocker(a.blockers)]
     if blockers:
         lines = ["*Blockers*"]
@@ -247,4 +259,4 @@ def report(s: Standup, status: DayStatus) -> dict[str, Any]:
         blocks.append(section("\n".join(lines)))
     fallback = (f"Stand-up in <#{s.channel_id}>: {len(status.answers)} answered, {len(status.skipped)} skipped, "
                 f"{len(status.missing)} not yet")
-    return message(fallback, blocks)
+    return messages(fallback, blocks, max_messages=MAX_RESPONSES)

@@ -3,7 +3,8 @@
 A summary can be about hundreds of projects: every part is packed into sections of
 at most 3,000 characters, each part has a cap on its sections, and what does not
 fit is counted ("…and 40 more") with the command or button that shows it all.
-The whole message stays far below Slack's 50 blocks.
+The summary is then packed into as many messages as Slack's limits on a whole
+message need (`bot.ui.common.messages`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.ui.common import (
     context,
     divider,
     header,
-    message,
+    messages,
     safe,
     section,
     truncate,
@@ -164,7 +165,8 @@ def _missed_line(j: JobRun, names: dict[int, str], channels: dict[int, str]) -> 
     return f"• {what} ({safe(j.occurrence)})"
 
 
-def summary(s: Summary) -> dict[str, Any]:
+def summary(s: Summary, *, max_messages: int | None = None) -> list[dict[str, Any]]:
+    """The summary as one or more messages (at most `max_messages`), in reading order."""
     names = s.project_names
     where = f" — {s.project.name}" if s.project else ""
     title = f"Weekly summary{where} · {s.week}" if s.week else f"Summary{where} · {s.today:%a %d %b %Y}"
@@ -221,7 +223,8 @@ def summary(s: Summary) -> dict[str, Any]:
     if s.subscribed:
         foot = "You will get this summary by DM every Monday at 08:00 your time. " + foot
     blocks.append(context(foot))
-    return message(_fallback(s, title), blocks)
+    return messages(_fallback(s, title), blocks, max_messages=max_messages,
+                    more="`/summary project=NAME` for one project")
 
 
 def _fallback(s: Summary, title: str) -> str:
@@ -229,8 +232,8 @@ def _fallback(s: Summary, title: str) -> str:
             f"{s.waiting_total} feedback not acted on"]
     low = [p for p in s.scores if p.latest is not None and p.latest <= 2.5]
     if low:
-        bits.append("low stakeholder scores: " + ", ".join(p.name for p in low[:5]))
-    return truncate(f"{title}: " + ", ".join(bits), 3000)
+        bits.append("low stakeholder scores: " + ", ".join(safe(p.name) for p in low[:5]))
+    return truncate(f"{safe(title)}: " + ", ".join(bits), 3000)
 
 
 def health_fields(scores: ProjectScores | None, rates: Sequence[StandupRate], channel_id: str | None) -> list[str]:

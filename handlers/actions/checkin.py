@@ -24,7 +24,7 @@ from bot.services import checkins
 from bot.ui import checkins as ui
 from bot.ui.common import plain_message
 from handlers.commands.risk import open_risk_modal
-from handlers.common import get_deps, team_of, user_of
+from handlers.common import get_deps, respond_or_dm, team_of, user_of
 from scheduler import jobs
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ async def record(deps: Deps, client: AsyncWebClient, respond: Callable[..., Awai
         except SlackApiError as e:
             log.info("chat.update of a check-in failed: %s", e.response.get("error"))
     if not shown:
-        await respond(response_type="ephemeral", replace_original=False, **plain_message(
+        await respond_or_dm(respond, client, user_id, plain_message(
             f"Saved your answer: {ui.answer_text(done.answer)}. You can change it until the next check-in."))
     if done.low:
         await flows.alert_managers(deliverer(deps, client), deps.db, team_id, done.poll.id, user_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
@@ -10,16 +9,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
 from bot.grammar import Call
+from bot.parsing import button_json
 from bot.services import feedback, risks
 from bot.ui.common import plain_message
 from handlers.common import get_deps, run_call, team_of, user_of
 
 
 def _state(body: dict[str, Any]) -> dict[str, Any]:
-    try:
-        state = json.loads((body.get("actions") or [{}])[0].get("value") or "{}")
-    except (ValueError, TypeError):  # not JSON, or not even text
-        return {}
+    state = button_json((body.get("actions") or [{}])[0].get("value") or "{}")
     return state if isinstance(state, dict) else {}
 
 

@@ -7,7 +7,6 @@ without buttons."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -19,12 +18,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import ids
 from bot.errors import UserError
 from bot.grammar import Call
+from bot.parsing import button_json
 from bot.services import Outcome, reviews, risks
 from bot.ui import reviews as ui
 from bot.ui.common import plain_message
-from handlers.common import actor_of, deliver, get_deps, run_call, team_of, user_of
+from handlers.common import actor_of, deliver, get_deps, respond_or_dm, run_call, team_of, user_of
 from scheduler.triggers import local_date
-from storage.models import utcnow
+from storage import clock
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,7 @@ def register(app: AsyncApp) -> None:
 
 
 def number_of(body: dict[str, Any]) -> int | None:
-    try:
-        state = json.loads((body.get("actions") or [{}])[0].get("value") or "{}")
-    except (ValueError, TypeError):  # not JSON, or not even text
-        return None
+    state = button_json((body.get("actions") or [{}])[0].get("value") or "{}")
     n = state.get("n") if isinstance(state, dict) else None
     return n if isinstance(n, int) and not isinstance(n, bool) and 0 < n < 10**9 else None
 
@@ -79,7 +76,7 @@ async def _press(call_for: Callable[[int], Call], body: dict[str, Any], respond:
                  client: AsyncWebClient, context: dict[str, Any]) -> None:
     """A button that acts on the reminder's risk: refused if its value no longer names one."""
     async def private(**message: Any) -> None:
-        await respond(response_type="ephemeral", replace_original=False, **message)
+        await respond_or_dm(respond, client, user_of(body), message)
 
     number = number_of(body)
     if number is None:
@@ -126,6 +123,6 @@ async def handle_update(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespo
         await respond(response_type="ephemeral", replace_original=False, **plain_message(str(e)))
         return
     channel, ts = message_of(body)
-    today = local_date(utcnow(), actor.tz)
+    today = local_date(clock.now(), actor.tz)
     await client.views_open(trigger_id=body["trigger_id"], view=ui.update_modal(
         risk, reviews.next_review(risk, today), {"n": number, "channel": channel, "ts": ts}))

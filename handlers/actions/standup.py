@@ -78,10 +78,11 @@ async def handle_blocker_risk(ack: AsyncAck, body: dict[str, Any], respond: Asyn
         await _tell(respond, STALE)
         return
     deps = get_deps(context)
-    team_id = team_of(body)
+    team_id, user_id = team_of(body), user_of(body)
     try:
-        prefill, channel = await deps.db.read(service.blocker_prefill, team_id=team_id, answer_id=int(value))
+        actor = await actor_of(deps, client, team_id, user_id)
+        prefill, channel = await deps.db.read(service.blocker_prefill, actor=actor, answer_id=int(value))
         await open_risk_modal(client, deps, team_id, body["trigger_id"], {"channel": channel, "source": "standup"},
-                              prefill, user_id=user_of(body))
+                              prefill, user_id=user_id)
     except UserError as e:
         await _tell(respond, str(e))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -11,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import ids
 from bot.errors import UserError
 from bot.grammar import Call
+from bot.parsing import button_json
 from bot.services import risks
 from bot.ui.common import plain_message
 from handlers.common import get_deps, run_call, team_of, user_of
@@ -21,10 +21,7 @@ def register(app: AsyncApp) -> None:
 
 
 def _project_id(body: dict[str, Any]) -> int | None:
-    try:
-        state = json.loads((body.get("actions") or [{}])[0].get("value") or "{}")
-    except (ValueError, TypeError):  # not JSON, or not even text
-        return None
+    state = button_json((body.get("actions") or [{}])[0].get("value") or "{}")
     pid = state.get("p") if isinstance(state, dict) else None
     return pid if isinstance(pid, int) and not isinstance(pid, bool) and 0 < pid < 10**9 else None
 

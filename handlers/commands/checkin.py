@@ -74,4 +74,4 @@ async def _send_now(call: Call, deps: Deps, client: AsyncWebClient, respond: Asy
     if not lines:
         lines.append(f"Nobody to ask on *{name}*.")
     lines.append(f"`/checkin results project=\"{name}\"` shows the answers as they come.")
-    await say(**message(f"Check-in on {target.project_name} sent", [section("\n".join(lines))]))
+    await say(**message(f"Check-in on {name} sent", [section("\n".join(lines))]))

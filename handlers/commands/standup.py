@@ -18,6 +18,8 @@ from bot.ui.common import plain_message
 from handlers.common import acknowledge, actor_of, answer_command, get_deps
 from scheduler import jobs
 
+LOOKUPS_AT_ONCE = 8  # users.info calls in flight for one `/standup setup`
+
 
 async def handle_standup(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                          context: dict[str, Any]) -> None:
@@ -39,8 +41,15 @@ async def _look_up_members(deps: Deps, client: AsyncWebClient, team_id: str, use
                            members: list[str]) -> None:
     """Cache each member's zone (users.info) so that the schedule groups them by their own time zone."""
     actor = await deps.people.actor(client, team_id, user_id)
-    if actor.is_manager:  # the service refuses anyone else; no need to look people up for them
-        await asyncio.gather(*(deps.people.profile(client, team_id, m) for m in members))
+    if not actor.is_manager:  # the service refuses anyone else; no need to look people up for them
+        return
+    gate = asyncio.Semaphore(LOOKUPS_AT_ONCE)  # a slow API is not asked everything at once
+
+    async def look_up(member: str) -> None:
+        async with gate:
+            await deps.people.profile(client, team_id, member)
+
+    await asyncio.gather(*(look_up(m) for m in dict.fromkeys(members)))
 
 
 async def _send_now(request: SendNow, deps: Deps, client: AsyncWebClient, respond: AsyncRespond, team_id: str,

@@ -18,6 +18,7 @@ from bot.ui.common import plain_message
 from handlers.actions.review import show_done
 from handlers.common import get_deps, run_call, team_of, tell_user, user_of
 from handlers.views.risk import metadata
+from storage import clock
 
 
 def register(app: AsyncApp) -> None:
@@ -45,7 +46,7 @@ def parse_update(values: dict[str, Any], today: date) -> RiskInput:
 async def handle_update_modal(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
                               context: dict[str, Any]) -> None:
     try:
-        data = parse_update(((view.get("state") or {}).get("values") or {}), date.today())
+        data = parse_update(((view.get("state") or {}).get("values") or {}), clock.today())
     except FormError as e:
         await ack(response_action="errors", errors=e.errors)
         return

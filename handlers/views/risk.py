@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck
@@ -13,23 +11,22 @@ from bot.errors import UserError
 from bot.grammar import Call
 from bot.grammar.forms import FormError
 from bot.grammar.risk import parse_form
+from bot.parsing import button_json
 from bot.services import risks
 from bot.ui.common import plain_message
 from handlers.common import deliver, get_deps, run_call, team_of, tell_user, user_of
+from storage import clock
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
+    meta = button_json(view.get("private_metadata") or "{}")
     return meta if isinstance(meta, dict) else {}
 
 
 async def handle_risk_modal(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
                             context: dict[str, Any]) -> None:
     try:
-        data = parse_form((view.get("state") or {}).get("values") or {}, date.today())
+        data = parse_form((view.get("state") or {}).get("values") or {}, clock.today())
     except FormError as e:
         await ack(response_action="errors", errors=e.errors)
         return

@@ -51,18 +51,23 @@ def remove_stakeholder(*, session: Session, team_id: str, project_id: int, user_
 
 # ---- configuration --------------------------------------------------------------------------------
 
-def get_config(*, session: Session, team_id: str, project_id: int) -> CheckinConfig | None:
-    return session.exec(select(CheckinConfig).where(
-        CheckinConfig.team_id == team_id, CheckinConfig.project_id == project_id)).first()
+def get_config(*, session: Session, team_id: str, project_id: int, lock: bool = False) -> CheckinConfig | None:
+    """The project's configuration; with `lock`, its row is held until the unit of work ends, so a
+    concurrent change waits and then reads what this one wrote (SQLite runs one writer at a time)."""
+    stmt = select(CheckinConfig).where(CheckinConfig.team_id == team_id, CheckinConfig.project_id == project_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.exec(stmt).first()
 
 
-def ensure_config(*, session: Session, team_id: str, project_id: int, defaults: dict[str, Any]) -> tuple[
-        CheckinConfig, bool]:
-    """The project's configuration, created with `defaults` if it has none; (config, created)."""
+def ensure_config(*, session: Session, team_id: str, project_id: int, defaults: dict[str, Any],
+                  lock: bool = False) -> tuple[CheckinConfig, bool]:
+    """The project's configuration, created with `defaults` if it has none; (config, created).
+    With `lock`, as for `get_config`: for changing it."""
     ins = _insert(session)(CheckinConfig).values(team_id=team_id, project_id=project_id, **defaults)
     created = session.execute(ins.on_conflict_do_nothing(index_elements=["team_id", "project_id"])
                               .returning(CheckinConfig.id)).first() is not None
-    cfg = get_config(session=session, team_id=team_id, project_id=project_id)
+    cfg = get_config(session=session, team_id=team_id, project_id=project_id, lock=lock)
     assert cfg is not None
     return cfg, created
 
@@ -169,10 +174,14 @@ def recipients_of(*, session: Session, team_id: str, what: str) -> set[str]:
 
 # ---- answers --------------------------------------------------------------------------------------
 
-def get_answer(*, session: Session, team_id: str, poll_id: int, user_id: str) -> CheckinAnswer | None:
-    return session.exec(select(CheckinAnswer).where(
+def get_answer(*, session: Session, team_id: str, poll_id: int, user_id: str,
+               lock: bool = False) -> CheckinAnswer | None:
+    """A person's answer to a poll; with `lock`, held until the unit of work ends (see `get_config`)."""
+    stmt = select(CheckinAnswer).where(
         CheckinAnswer.team_id == team_id, CheckinAnswer.poll_id == poll_id, CheckinAnswer.user_id == user_id)
-    ).first()
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.exec(stmt).first()
 
 
 def upsert_answer(*, session: Session, poll: CheckinPoll, user_id: str, now: datetime,
@@ -183,7 +192,8 @@ def upsert_answer(*, session: Session, poll: CheckinPoll, user_id: str, now: dat
                                                  project_id=poll.project_id, user_id=user_id, answered_at=now,
                                                  updated_at=now)
     session.execute(ins.on_conflict_do_nothing(index_elements=["poll_id", "user_id"]))
-    answer = get_answer(session=session, team_id=poll.team_id, poll_id=poll.id, user_id=user_id)
+    # Locked: two changes at once (a score and a comment) each start from what the other stored.
+    answer = get_answer(session=session, team_id=poll.team_id, poll_id=poll.id, user_id=user_id, lock=True)
     assert answer is not None
     for key, value in changes.items():
         setattr(answer, key, value)

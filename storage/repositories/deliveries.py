@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import and_, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.models import utcnow
+from storage import clock
 from storage.models_rhythm import Delivery
 
 
@@ -25,9 +26,9 @@ def claim_new(*, session: Session, team_id: str, rows: list[dict[str, Any]], own
     (sent, failed or pending elsewhere) is left alone: it will never be sent by this call."""
     if not rows:
         return []
-    until = utcnow() + lease
+    until = clock.now() + lease
     values = [{"team_id": team_id, "status": "pending", "attempts": 0, "owner": owner, "lease_until": until,
-               "created_at": utcnow(), **r} for r in rows]
+               "created_at": clock.now(), **r} for r in rows]
     ins = _insert(session)(Delivery).on_conflict_do_nothing(
         index_elements=["team_id", "what", "recipient", "occurrence"]).returning(Delivery.id)
     ids: list[int] = []
@@ -39,7 +40,7 @@ def claim_new(*, session: Session, team_id: str, rows: list[dict[str, Any]], own
 def claim_stale(*, session: Session, owner: str, lease: timedelta, dead_owners: set[str],
                 limit: int = 1000) -> list[int]:
     """Take over pending rows whose lease ran out or whose owner is known dead; returns their ids."""
-    now = utcnow()
+    now = clock.now()
     expired = [col(Delivery.lease_until) < now, col(Delivery.lease_until).is_(None)]
     if dead_owners:
         expired.append(col(Delivery.owner).in_(dead_owners))
@@ -69,15 +70,43 @@ def start_attempt(*, session: Session, delivery_id: int, owner: str) -> Delivery
 
 
 def mark(*, session: Session, delivery_id: int, status: str, channel: str | None = None, ts: str | None = None,
-         error: str | None = None) -> None:
+         error: str | None = None, payload: str | None = None) -> None:
     values: dict[str, Any] = {"status": status, "error": (error or None) and error[:200]}
+    if payload is not None:
+        values["payload"] = payload
     if channel:
         values["channel"] = channel
     if ts:
         values["ts"] = ts
     if status == "sent":
-        values["sent_at"] = utcnow()
+        values["sent_at"] = clock.now()
     session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(**values))
+
+
+def posted_parts(row: Delivery) -> list[tuple[str, str]]:
+    """(channel, ts) of every part a sent row posted: its `posted` list for a message sent in
+    several parts, else its one message."""
+    try:
+        posted = json.loads(row.payload or "{}").get("posted") or []
+        parts = [(str(c), str(t)) for c, t in posted]
+    except (ValueError, TypeError, AttributeError):
+        parts = []
+    if not parts and row.ts:
+        parts = [(row.channel or row.recipient, row.ts)]
+    return parts
+
+
+def set_posted(*, session: Session, team_id: str, delivery_id: int, parts: list[tuple[str, str]]) -> None:
+    """Record the parts a sent message has now (after it was redrawn with more or fewer parts)."""
+    row = session.get(Delivery, delivery_id)
+    if row is None or row.team_id != team_id:
+        return
+    payload = json.loads(row.payload or "{}")
+    if "parts" not in payload:
+        payload = {"parts": [payload], "thread": True}
+    payload["posted"] = [list(p) for p in parts]
+    row.payload = json.dumps(payload)
+    session.add(row)
 
 
 def owners_pending(*, session: Session) -> set[str]:
@@ -112,4 +141,4 @@ def failures_since(*, session: Session, team_id: str, since: datetime) -> list[D
 def release(*, session: Session, delivery_id: int, error: str) -> None:
     """Leave a row pending but free it for the next recovery pass (its lease ends now)."""
     session.execute(update(Delivery).where(col(Delivery.id) == delivery_id, col(Delivery.status) == "pending")
-                    .values(lease_until=utcnow() - timedelta(seconds=1), error=error[:200]))
+                    .values(lease_until=clock.now() - timedelta(seconds=1), error=error[:200]))

@@ -14,8 +14,13 @@ def add(*, session: Session, item: Feedback) -> Feedback:
     return item
 
 
-def get_by_number(*, session: Session, team_id: str, number: int) -> Feedback | None:
-    return session.exec(select(Feedback).where(Feedback.team_id == team_id, Feedback.number == number)).first()
+def get_by_number(*, session: Session, team_id: str, number: int, lock: bool = False) -> Feedback | None:
+    """The item `F-number`; with `lock`, its row is held until the unit of work ends, so a concurrent
+    change waits and then reads what this one wrote (PostgreSQL; SQLite runs one writer at a time)."""
+    stmt = select(Feedback).where(Feedback.team_id == team_id, Feedback.number == number)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.exec(stmt).first()
 
 
 def page(*, session: Session, team_id: str, viewer_id: str, viewer_is_manager: bool,
@@ -32,11 +37,16 @@ def page(*, session: Session, team_id: str, viewer_id: str, viewer_is_manager: b
     return list(rows), int(total)
 
 
-def counts(*, session: Session, team_id: str, project_id: int) -> dict[str, int]:
-    """Counts for a project's health: by sentiment, and how many still wait for action."""
+def counts(*, session: Session, team_id: str, project_id: int, viewer_id: str | None,
+           viewer_is_manager: bool) -> dict[str, int]:
+    """Counts for a project's health: by sentiment, and how many still wait for action; of the
+    feedback the viewer may see, as in `page` (private items: managers and their author only)."""
+    where: list[ColumnElement[bool]] = [col(Feedback.team_id) == team_id, col(Feedback.project_id) == project_id]
+    if not viewer_is_manager:
+        where.append(or_(col(Feedback.is_private).is_(False), col(Feedback.author_id) == viewer_id))
     rows = session.exec(
         select(Feedback.sentiment, col(Feedback.acted_at).is_(None), func.count())
-        .where(Feedback.team_id == team_id, Feedback.project_id == project_id)
+        .where(*where)
         .group_by(Feedback.sentiment, col(Feedback.acted_at).is_(None))
     )
     out = {"total": 0, "open": 0, "positive": 0, "neutral": 0, "negative": 0}

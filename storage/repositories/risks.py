@@ -33,8 +33,13 @@ def record(*, session: Session, risk: Risk, actor_id: str, action: str, changes:
     return ev
 
 
-def get_by_number(*, session: Session, team_id: str, number: int) -> Risk | None:
-    return session.exec(select(Risk).where(Risk.team_id == team_id, Risk.number == number)).first()
+def get_by_number(*, session: Session, team_id: str, number: int, lock: bool = False) -> Risk | None:
+    """The risk `R-number`; with `lock`, its row is held until the unit of work ends, so a concurrent
+    change waits and then reads what this one wrote (PostgreSQL; SQLite runs one writer at a time)."""
+    stmt = select(Risk).where(Risk.team_id == team_id, Risk.number == number)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.exec(stmt).first()
 
 
 def history(*, session: Session, risk: Risk) -> list[RiskEvent]:

@@ -9,7 +9,8 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from storage.models import Project, SlackUser, utcnow
+from storage import clock
+from storage.models import Project, SlackUser
 from storage.models_rhythm import DayOff, Delivery, Standup, StandupAnswer, StandupMember
 
 
@@ -24,8 +25,27 @@ def get(*, session: Session, team_id: str, standup_id: int) -> Standup | None:
     return s if s is not None and s.team_id == team_id else None
 
 
-def by_channel(*, session: Session, team_id: str, channel_id: str) -> Standup | None:
-    return session.exec(select(Standup).where(Standup.team_id == team_id, Standup.channel_id == channel_id)).first()
+def by_channel(*, session: Session, team_id: str, channel_id: str, lock: bool = False) -> Standup | None:
+    """The channel's stand-up; with `lock`, its row is held until the unit of work ends, so a concurrent
+    change waits and then reads what this one wrote (PostgreSQL; SQLite runs one writer at a time)."""
+    stmt = select(Standup).where(Standup.team_id == team_id, Standup.channel_id == channel_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.exec(stmt).first()
+
+
+def ensure(*, session: Session, team_id: str, channel_id: str, created_by: str) -> tuple[Standup, bool]:
+    """The channel's stand-up, created with the defaults if it has none, its row locked; (standup, created).
+
+    When two units of work create the same channel's stand-up at once, the second waits for the first
+    to end and then gets its row, to change like any existing one."""
+    ins = _insert(session)(Standup).values(team_id=team_id, channel_id=channel_id, created_by=created_by,
+                                           updated_at=clock.now())
+    created = session.execute(ins.on_conflict_do_nothing(index_elements=["team_id", "channel_id"])
+                              .returning(Standup.id)).first() is not None
+    standup = by_channel(session=session, team_id=team_id, channel_id=channel_id, lock=True)
+    assert standup is not None
+    return standup, created
 
 
 def all_for(*, session: Session, team_id: str) -> list[Standup]:
@@ -38,7 +58,7 @@ def with_post_mode(*, session: Session, post_mode: str) -> list[Standup]:
 
 
 def save(*, session: Session, standup: Standup) -> Standup:
-    standup.updated_at = utcnow()
+    standup.updated_at = clock.now()
     session.add(standup)
     session.flush()
     return standup
@@ -117,7 +137,7 @@ def get_answer(*, session: Session, team_id: str, answer_id: int) -> StandupAnsw
 def upsert_answer(*, session: Session, team_id: str, standup_id: int, user_id: str, day: date,
                   yesterday: str | None, today: str | None, blockers: str | None) -> tuple[StandupAnswer, bool]:
     """Store a person's answer for their day (one per stand-up, person and day); True when it is new."""
-    now = utcnow()
+    now = clock.now()
     ins = _insert(session)(StandupAnswer).values(
         team_id=team_id, standup_id=standup_id, user_id=user_id, day=day, yesterday=yesterday, today=today,
         blockers=blockers, created_at=now, updated_at=now,

@@ -152,7 +152,7 @@ def test_http_mode_from_dotenv_with_default_database(tmp_path: Path, stub: Slack
     body = json.loads(bot.wait_healthy())
     assert body["status"] == "ok" and body["database"] == "up"
     assert (tmp_path / "data" / "bot.db").is_file()
-    slack = SlackClient(bot.url, stub)
+    slack = SlackClient(bot.url, stub, real_clock=True)
     assert "Created project" in slack.command("/project", "new Apollo", user="UMGR").text()
     assert "R-1" in slack.command("/risk", "add Works p=2 i=2").text()
     assert slack.post(b"command=%2Frisk&text=list", sig="v0=" + "0" * 64)[0] == 401
@@ -169,12 +169,12 @@ def test_environment_wins_over_dotenv(tmp_path: Path, stub: SlackStub, started) 
 def test_restart_keeps_the_register(tmp_path: Path, stub: SlackStub, started) -> None:
     db = f"sqlite:///{tmp_path}/state/bot.db"
     first = start(started, tmp_path, stub, DATABASE_URL=db)
-    slack = SlackClient(first.url, stub)
+    slack = SlackClient(first.url, stub, real_clock=True)
     assert "R-1" in slack.command("/risk", "add Survives restarts p=4 i=4").text()
     assert "F-1" in slack.command("/feedback", "Kept too").text()
     assert first.stop() in STOPPED and "Traceback" not in first.output()
     second = start(started, tmp_path, stub, port=first.port, DATABASE_URL=db)
-    slack = SlackClient(second.url, stub)
+    slack = SlackClient(second.url, stub, real_clock=True)
     assert "Survives restarts" in slack.command("/risk", "list").text()
     assert "R-2" in slack.command("/risk", "add After the restart").text()
     assert "F-2" in slack.command("/feedback", "Also after").text()
@@ -182,7 +182,7 @@ def test_restart_keeps_the_register(tmp_path: Path, stub: SlackStub, started) ->
 
 def test_anonymous_author_never_reaches_the_log(tmp_path: Path, stub: SlackStub, started) -> None:
     bot = start(started, tmp_path, stub, LOG_LEVEL="DEBUG")
-    slack = SlackClient(bot.url, stub)
+    slack = SlackClient(bot.url, stub, real_clock=True)
     assert "F-1" in slack.command("/feedback", "anon private The plan is unrealistic", user="UANON42").text()
     slack.command("/feedback", "", user="UANON42")  # the modal, too
     stub.wait_for("views.open")
@@ -191,3 +191,45 @@ def test_anonymous_author_never_reaches_the_log(tmp_path: Path, stub: SlackStub,
     assert "DEBUG" in log  # it did log at DEBUG
     assert "UANON42" not in log
     assert "xoxb-test-token-000" not in log and SECRET not in log
+
+
+# ---- databases that stop the start ----------------------------------------------------------------
+
+def test_sqlite_path_that_cannot_be_created(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s" * 32,
+           "DATABASE_URL": f"sqlite:///{tmp_path}/afile/data/bot.db"}
+    _one_clear_line(run_once(tmp_path, **env), "DATABASE_URL")
+
+
+def test_postgres_user_that_does_not_exist(tmp_path: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import PG_ADMIN_URL
+
+    url = make_url(PG_ADMIN_URL).set(username="no_such_role_here").render_as_string(hide_password=False)
+    p = run_once(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s" * 32, DATABASE_URL=url)
+    _one_clear_line(p, "DATABASE_URL")
+    assert "refused the user" in p.stderr
+
+
+def test_postgres_database_that_does_not_exist(tmp_path: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import PG_ADMIN_URL
+
+    url = make_url(PG_ADMIN_URL).set(database="no_such_database_here").render_as_string(hide_password=False)
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s" * 32, "DATABASE_URL": url}
+    start = time.monotonic()
+    p = run_once(tmp_path, **env)
+    _one_clear_line(p, "DATABASE_URL")
+    assert "does not exist" in p.stderr and time.monotonic() - start < 20
+
+
+def test_sqlite_file_that_cannot_be_opened(tmp_path: Path) -> None:
+    (tmp_path / "bot.db").mkdir()  # a folder where the file should be
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s" * 32,
+           "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db"}
+    start = time.monotonic()
+    _one_clear_line(run_once(tmp_path, **env), "DATABASE_URL")
+    assert time.monotonic() - start < 20

@@ -7,7 +7,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MAX_INSTANCES, JobExecutionEvent
@@ -15,6 +15,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from storage import clock
 from storage.models import Project
 from storage.models_rhythm import CheckinConfig, Delivery, Stakeholder
 from tests.conftest import ServedBot
@@ -54,7 +55,7 @@ def fire(bot: ServedBot, job_id: str, timeout: float = 15) -> JobExecutionEvent:
         deadline = time.monotonic() + timeout
         while not ran.is_set():  # a run already going (the sweep at start) makes the scheduler skip ours
             assert time.monotonic() < deadline, f"{job_id} never ran"
-            scheduler.modify_job(job_id, next_run_time=datetime.now(UTC))
+            scheduler.modify_job(job_id, next_run_time=clock.now())
             ran.wait(0.5)
     finally:
         scheduler.remove_listener(seen)
@@ -72,7 +73,7 @@ def seed_checkins(engine: Engine, people: Iterable[str], *, due_minutes_ago: int
         s.execute(insert(Stakeholder), [{"team_id": TEAM, "project_id": p.id, "user_id": u, "added_by": "UMGR"}
                                         for u in people])
         if due_minutes_ago is not None:
-            due = datetime.now(UTC) - timedelta(minutes=due_minutes_ago)
+            due = clock.now() - timedelta(minutes=due_minutes_ago)
             s.add(CheckinConfig(team_id=TEAM, project_id=p.id, day=due.weekday(), time=due.strftime("%H:%M"),
                                 tz="UTC", created_by="UMGR", updated_at=due - timedelta(hours=1)))
         s.commit()

@@ -23,6 +23,7 @@ from bot.delivery import HOST, INSTANCE
 from bot.settings import Settings
 from storage.repositories import deliveries
 from tests.bot.test_main import BotProcess, start
+from tests.clock import on_wall_clock
 from tests.conftest import USERS, ServedBot
 from tests.faults.helpers import dms, ledger, seed_checkins, until
 from tests.slack_requests import SlackClient
@@ -58,9 +59,10 @@ def test_kill_9_during_fanout_then_restart_sends_each_once(db_url: str, engine: 
     stub = SlowStub(0.01, users={k: dict(v) for k, v in USERS.items()}).start()
     bots: list[BotProcess] = []
     try:
-        seed_checkins(engine, PEOPLE)
+        with on_wall_clock():  # the rows a bot process on the real clock will read
+            seed_checkins(engine, PEOPLE)
         first = start(bots, tmp_path, stub, DATABASE_URL=db_url)
-        SlackClient(first.url, stub).command("/checkin", 'send project="Apollo"', user="UMGR")
+        SlackClient(first.url, stub, real_clock=True).command("/checkin", 'send project="Apollo"', user="UMGR")
         wait(lambda: sum(dms(stub, PEOPLE).values()) >= len(PEOPLE) // 2, "half the DMs", first)
         first.proc.kill()  # SIGKILL: no shutdown, nothing cleaned up
         first.proc.wait(5)
@@ -68,12 +70,12 @@ def test_kill_9_during_fanout_then_restart_sends_each_once(db_url: str, engine: 
 
         # Started again on the same database, it takes over the dead process's rows at once.
         second = start(bots, tmp_path, stub, DATABASE_URL=db_url)
-        wait(lambda: len(dms(stub, PEOPLE)) == len(PEOPLE) and set(ledger(engine)) == {"sent"},
+        wait(lambda: len(dms(stub, PEOPLE)) == len(PEOPLE) and set(ledger(engine, "checkin:")) == {"sent"},
              "every stakeholder's DM after the restart", second)
         got = dms(stub, PEOPLE)
         doubled = {u: n for u, n in got.items() if n > 1}
         assert not doubled, f"{len(doubled)} stakeholders got more than one DM"
-        assert set(got) == set(PEOPLE) and ledger(engine) == {"sent": len(PEOPLE)}
+        assert set(got) == set(PEOPLE) and ledger(engine, "checkin:") == {"sent": len(PEOPLE)}
     finally:
         for b in bots:
             b.stop()

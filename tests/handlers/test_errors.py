@@ -134,3 +134,36 @@ def test_sqlite_file_gone_gets_a_clear_apology(stub: SlackStub, tmp_path: Path, 
         assert slack.get("/healthz")[0] == 503
     finally:
         bot.stop()
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("how", ["no response_url", "500", "404", "refused"])
+def test_a_failed_answer_after_a_write_comes_by_dm(slack: SlackClient, stub: SlackStub, engine, how: str) -> None:
+    extra: dict[str, str] = {}
+    if how == "no response_url":
+        extra["response_url"] = ""
+    elif how == "refused":
+        extra["response_url"] = f"http://127.0.0.1:{_closed_port()}/response/x"
+    else:
+        stub.fail("response", status=int(how))
+    r = slack.command("/risk", "add Vendor may slip p=4 i=5", user="UMEMBER", **extra)
+    assert r.status == 200
+    [dm] = stub.wait_for("chat.postMessage", channel="UMEMBER")
+    text = all_text(dm)
+    assert "R-1" in text and SORRY not in text and "Nothing was half-saved" not in text
+    assert len(rows(engine, Risk)) == 1
+
+
+def test_an_apology_whose_response_url_fails_comes_by_dm(slack: SlackClient, stub: SlackStub, monkeypatch) -> None:
+    monkeypatch.setattr("bot.services.risks.list_page", _boom)
+    stub.fail("response", status=500)
+    assert slack.command("/risk", "list", user="UMEMBER").status == 200
+    [dm] = stub.wait_for("chat.postMessage", channel="UMEMBER")
+    assert SORRY in all_text(dm)

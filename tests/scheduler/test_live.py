@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from scheduler.triggers import DAY_NAMES
 from storage.models_rhythm import CheckinPoll, JobRun
 from tests.bot.test_main import BotProcess, start
+from tests.clock import wall_now
 from tests.slack_requests import SlackClient
 from tests.slack_stub import SlackStub
 
@@ -47,11 +48,11 @@ def test_one_schedule_two_processes_restarts_one_message_each(
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     a = start(started, tmp_path / "a", stub, **env)
-    slack = SlackClient(a.url, stub)
+    slack = SlackClient(a.url, stub, real_clock=True)
     assert "Created" in slack.command("/project", "new Apollo", user="UMGR").text()
     mentions = " ".join(f"<@{u}>" for u in STAKEHOLDERS)
     assert slack.command("/checkin", f"add {mentions} project=Apollo", user="UMGR").text()
-    at = fire_time(datetime.now(UTC), timedelta(seconds=40))
+    at = fire_time(wall_now(), timedelta(seconds=40))
     text = slack.command("/checkin", f"schedule project=Apollo day={DAY_NAMES[at.weekday()]} "
                                      f"time={at:%H:%M} tz=UTC", user="UMGR").text()
     assert at.strftime("%H:%M") in text, text
@@ -60,7 +61,7 @@ def test_one_schedule_two_processes_restarts_one_message_each(
     a.stop()  # restarted before the fire: nothing of the schedule is kept in memory
     a = start(started, tmp_path / "a", stub, port=a.port, **env)
 
-    deadline = time.monotonic() + (at - datetime.now(UTC)).total_seconds() + 30
+    deadline = time.monotonic() + (at - wall_now()).total_seconds() + 30
     while time.monotonic() < deadline and len(polls_received(stub)) < len(STAKEHOLDERS):
         time.sleep(0.2)
     time.sleep(2)  # let a second sender, if any, show itself

@@ -132,7 +132,9 @@ def test_jobs_have_ids_replace_and_a_real_grace(engine: Engine, stub: SlackStub)
 @pytest.mark.parametrize(("late", "expect_run"), [(timedelta(hours=2), True), (timedelta(hours=30), False)])
 def test_catch_up_runs_within_grace_and_records_missed_beyond(
         engine: Engine, stub: SlackStub, monkeypatch: pytest.MonkeyPatch, late: timedelta, expect_run: bool) -> None:
-    pid = seed(engine)
+    fired = datetime(2026, 11, 27, 15, tzinfo=UTC)
+    with time_machine.travel(fired - timedelta(days=3), tick=False):  # the schedule existed before the fire
+        pid = seed(engine)
     with Session(engine) as s:  # keep only the check-in
         for model in (StandupMember, Standup, SummarySubscriber):
             for row in s.exec(select(model)):
@@ -146,7 +148,6 @@ def test_catch_up_runs_within_grace_and_records_missed_beyond(
 
     from bot.flows import checkins
     monkeypatch.setattr(checkins, "send_poll", fake_send_poll)
-    fired = datetime(2026, 11, 27, 15, tzinfo=UTC)
     rhythm = make_rhythm(engine, stub)
 
     async def run() -> None:
@@ -172,7 +173,9 @@ def test_catch_up_runs_within_grace_and_records_missed_beyond(
 def test_catch_up_after_a_long_outage_is_never_a_burst(engine: Engine, stub: SlackStub,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Down for three weeks: at most the latest occurrence is considered, once."""
-    seed(engine)
+    now = datetime(2026, 11, 27, 16, tzinfo=UTC)
+    with time_machine.travel(now - timedelta(weeks=3), tick=False):  # set up, then the outage began
+        seed(engine)
     with Session(engine) as s:
         for model in (StandupMember, Standup, SummarySubscriber):
             for row in s.exec(select(model)):
@@ -186,7 +189,6 @@ def test_catch_up_after_a_long_outage_is_never_a_burst(engine: Engine, stub: Sla
 
     from bot.flows import checkins
     monkeypatch.setattr(checkins, "send_poll", fake_send_poll)
-    now = datetime(2026, 11, 27, 16, tzinfo=UTC)
     rhythm = make_rhythm(engine, stub)
 
     async def run() -> None:
@@ -216,15 +218,13 @@ def test_an_occurrence_is_claimed_once(engine: Engine) -> None:
 
 def test_occurrences_before_a_definition_existed_are_not_missed(engine: Engine, stub: SlackStub) -> None:
     """A schedule set up on Saturday has not 'missed' the Friday before it."""
-    seed(engine)
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)  # Saturday; the check-in was Friday 15:00
+    with time_machine.travel(now - timedelta(hours=1), tick=False):
+        seed(engine)
     with Session(engine) as s:
         for model in (StandupMember, Standup, SummarySubscriber):
             for row in s.exec(select(model)):
                 s.delete(row)
-        cfg = s.exec(select(CheckinConfig)).one()
-        cfg.updated_at = now - timedelta(hours=1)
-        s.add(cfg)
         s.commit()
     rhythm = make_rhythm(engine, stub)
 
@@ -236,6 +236,7 @@ def test_occurrences_before_a_definition_existed_are_not_missed(engine: Engine, 
         finally:
             jobs.bind(None)
 
-    asyncio.run(run())
+    with time_machine.travel(now, tick=False):
+        asyncio.run(run())
     with Session(engine) as s:
         assert s.exec(select(JobRun)).all() == []

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from bot import ids
+from storage.db import session_scope
 from storage.models import Counter, Risk
 from tests.security.harness import Driver, Outcome, state_of
 from tests.security.world import MENTION, PROJECT, World
@@ -110,7 +111,7 @@ def add_risk(engine: Engine, title: str, created_by: str, owner: str | None = No
     """A risk straight into the register (a guest cannot log one), numbered and with its history."""
     from storage.repositories import risks as repo
 
-    with Session(engine) as s:
+    with session_scope(engine) as s:  # BEGIN IMMEDIATE: queues behind the bot's own writes
         n = (s.exec(select(func.max(Risk.number)).where(Risk.team_id == TEAM)).one() or 0) + 1
         repo.add(session=s, risk=Risk(team_id=TEAM, number=n, title=title, probability=2, impact=2, score=4,
                                       owner_id=owner, created_by=created_by), actor_id=created_by)
@@ -124,7 +125,7 @@ def add_fillers(engine: Engine, count: int) -> None:
     from storage.models import Feedback
     from storage.repositories import risks as repo
 
-    with Session(engine) as s:
+    with session_scope(engine) as s:  # BEGIN IMMEDIATE: queues behind the bot's own writes
         top = {m.__name__: s.exec(select(func.max(m.number)).where(m.team_id == TEAM)).one() or 0
                for m in (Risk, Feedback)}
         for n in range(1, count + 1):

@@ -153,7 +153,7 @@ def _scan_sqlite(cwd: Path, needle: str) -> list[str]:
 def test_python_m_bot_at_debug_logs_no_author_and_no_secret(tmp_path: Path, stub: SlackStub,
                                                             bots: list[BotProcess]) -> None:
     bot = start(bots, tmp_path, stub, LOG_LEVEL="DEBUG")
-    slack = SlackClient(bot.url, stub)
+    slack = SlackClient(bot.url, stub, real_clock=True)
     assert "F-1" in slack.command("/feedback", "anon private The plan is unrealistic", user=AUTHOR).text()
     slack.command("/feedback", "", user=AUTHOR)
     view = stub.wait_for("views.open")[0]["view"]

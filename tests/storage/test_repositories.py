@@ -121,8 +121,10 @@ def test_every_query_is_scoped_by_workspace(engine: Engine) -> None:
         assert item is not None and item.text == "mine note"
         rows_f, total_f = feedback_repo.page(session=s, team_id="T1", viewer_id="U1", viewer_is_manager=True)
         assert [f.text for f in rows_f] == ["mine note"] and total_f == 1
-        assert feedback_repo.counts(session=s, team_id="T1", project_id=mine["project"])["total"] == 1
-        assert feedback_repo.counts(session=s, team_id="T1", project_id=theirs["project"])["total"] == 0
+        assert feedback_repo.counts(session=s, team_id="T1", project_id=mine["project"], viewer_id="U1",
+                                    viewer_is_manager=True)["total"] == 1
+        assert feedback_repo.counts(session=s, team_id="T1", project_id=theirs["project"], viewer_id="U1",
+                                    viewer_is_manager=True)["total"] == 0
 
         person = users.get(session=s, team_id="T1", user_id="U1")
         assert person is not None and person.name == "mine"
@@ -206,7 +208,7 @@ def test_feedback_newest_first_and_private_for_author_and_managers(engine: Engin
 
 
 def test_feedback_counts_by_sentiment_and_waiting(engine: Engine) -> None:
-    from storage.models import utcnow
+    from storage import clock
 
     with session_scope(engine) as s:
         pid = projects_repo.add(session=s, project=Project(team_id="T1", name="A", name_key="a",
@@ -214,9 +216,10 @@ def test_feedback_counts_by_sentiment_and_waiting(engine: Engine) -> None:
         for n, (sentiment, acted) in enumerate([("positive", True), ("negative", False), ("negative", False),
                                                 ("neutral", True)], 1):
             feedback_repo.add(session=s, item=Feedback(team_id="T1", number=n, text="x", project_id=pid,
-                                                       sentiment=sentiment, acted_at=utcnow() if acted else None))
+                                                       sentiment=sentiment, acted_at=clock.now() if acted else None))
     with Session(engine) as s:
-        assert feedback_repo.counts(session=s, team_id="T1", project_id=pid) == {
+        assert feedback_repo.counts(session=s, team_id="T1", project_id=pid, viewer_id="UMGR",
+                                    viewer_is_manager=True) == {
             "total": 4, "open": 2, "positive": 1, "neutral": 1, "negative": 2}
 
 

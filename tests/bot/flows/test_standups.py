@@ -23,9 +23,11 @@ from scheduler.runtime import Rhythm, collect_specs
 from scheduler.triggers import local_date, next_fire, weekly
 from storage.models import SlackUser
 from storage.models_rhythm import DayOff, Delivery, JobRun, Standup, StandupAnswer, StandupMember
+from storage.repositories import deliveries as repo_deliveries
 from storage.repositories import standups as repo
 from tests.conftest import make_settings
 from tests.handlers.e2e import check_limits
+from tests.message_limits import check_recorded
 from tests.slack_requests import all_text, find_element
 from tests.slack_stub import SlackStub
 
@@ -331,3 +333,72 @@ def test_a_late_answer_redraws_the_posted_digest(rhythm: Rhythm, stub: SlackStub
     [update] = stub.find("chat.update", channel="CSTAND")
     assert update["ts"] == stub.history["CSTAND"][0]["ts"] and "Late" in all_text(update)
     assert "Not yet" not in all_text(update) and len(digests(stub)) == 1
+
+
+# ---- digests too long for one message ----------------------------------------------------------------
+
+LONG_ANSWER = " ".join(f"Called *client {n}* about <https://example.com/deal/{n}|deal {n}> & the <renewal>"
+                       for n in range(40))[:2000]
+
+
+def _long_day(r: Rhythm, members: int) -> int:
+    sid = seed(r, {f"U{n:03d}": "Europe/London" for n in range(members)}, post_mode="digest", tz="Europe/London")
+    with Session(r.deps.engine) as s:
+        for n in range(members):
+            repo.upsert_answer(session=s, team_id=TEAM, standup_id=sid, user_id=f"U{n:03d}", day=DAY,
+                               yesterday=LONG_ANSWER, today=LONG_ANSWER, blockers=LONG_ANSWER)
+        s.commit()
+    return sid
+
+
+def test_a_digest_of_fifty_long_answers_is_split_over_a_thread_within_slacks_limits(rhythm: Rhythm,
+                                                                                   stub: SlackStub) -> None:
+    _long_day(rhythm, 50)
+    run(flow.post_due_digests(rhythm, utc(datetime(2025, 3, 31, 9, 0))))
+    run(flow.post_due_digests(rhythm, utc(datetime(2025, 3, 31, 9, 5))))  # posted once
+    posts = digests(stub)
+    assert len(posts) > 1
+    for p in check_recorded(stub):
+        assert p["blocks"]
+    first, *rest = stub.history["CSTAND"]
+    assert "thread_ts" not in posts[0] and all(p["thread_ts"] == first["ts"] for p in posts[1:])
+    text = "\n".join(all_text(p) for p in posts)
+    assert all(f"*<@U{n:03d}>*" in text for n in range(50))  # every answer is there, none left out
+    assert "Stand-up — Mon 31 Mar 2025" in all_text(posts[0])
+    assert len(buttons_in(posts, ids.STANDUP_BLOCKER_RISK)) == 50
+    with Session(rhythm.deps.engine) as s:
+        [row] = s.exec(select(Delivery).where(Delivery.what == service.digest_what(1))).all()
+        assert row.status == "sent" and row.ts == first["ts"]
+
+
+def test_a_late_answer_redraws_every_part_of_a_split_digest(rhythm: Rhythm, stub: SlackStub) -> None:
+    sid = _long_day(rhythm, 21)
+    with Session(rhythm.deps.engine) as s:
+        s.add(StandupMember(team_id=TEAM, standup_id=sid, user_id="ULATE"))
+        s.commit()
+    now = utc(datetime(2025, 3, 31, 9, 0))
+    run(flow.post_due_digests(rhythm, now + timedelta(hours=3)))
+    posted = digests(stub)
+    assert len(posted) > 1
+    saved = run(rhythm.deps.db.write(service.save_answer, actor=Actor(TEAM, "ULATE", tz="Europe/London"),
+                                     standup_id=sid, day=DAY, yesterday=LONG_ANSWER,
+                                     today=("Late " + LONG_ANSWER)[:2000], blockers=LONG_ANSWER,
+                                     now=now + timedelta(hours=4)))
+    run(flow.publish_answer(rhythm.deps, rhythm.client, saved))
+    updates = stub.find("chat.update", channel="CSTAND")
+    new = digests(stub)[len(posted):]
+    history = [m["ts"] for m in stub.history["CSTAND"]]
+    assert [u["ts"] for u in updates] == history[:len(posted)]  # each part edited in place
+    assert len(new) == 1 and new[0]["thread_ts"] == history[0]  # what no longer fits: a new reply
+    check_recorded(stub)
+    text = "\n".join(all_text(p) for p in updates + new)
+    assert "*<@ULATE>*" in text and all(f"*<@U{n:03d}>*" in text for n in range(21))
+    assert "Not yet" not in text
+    with Session(rhythm.deps.engine) as s:  # the new reply is known, for the next redraw
+        [row] = s.exec(select(Delivery).where(Delivery.what == service.digest_what(sid))).all()
+        assert [ts for _, ts in repo_deliveries.posted_parts(row)] == history
+
+
+def buttons_in(posts: list[dict[str, Any]], action_id: str) -> list[dict[str, Any]]:
+    return [e for p in posts for b in p["blocks"] if b.get("accessory", {}).get("action_id") == action_id
+            for e in [b["accessory"]]]

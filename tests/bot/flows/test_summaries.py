@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
+import aiohttp
 import pytest
 import time_machine
 from sqlmodel import Session, select
@@ -171,3 +172,41 @@ def test_start_goes_on_when_auth_test_fails(sqlite_url: str, stub: SlackStub, ca
             assert s.exec(select(SummarySubscriber)).all() == []
         assert r.scheduler.get_job("sweep") is not None
     assert "auth.test failed" in caplog.text
+
+
+def test_a_long_weekly_summary_is_delivered_in_parts_exactly_once(db_url: str, stub: SlackStub) -> None:
+    from tests.message_limits import check_recorded, checkin_projects
+
+    with rhythm_for(db_url, stub) as r:
+        subscribe(r, "UMGR", "Europe/London")
+        with Session(r.deps.engine) as s:
+            checkin_projects(s, 64, MONDAY_0800_LONDON)
+            s.commit()
+        real = r.client.chat_postMessage
+        calls = 0
+
+        async def lost_second_part(**kwargs: Any) -> Any:  # the link drops before the second part is sent
+            nonlocal calls
+            calls += 1
+            if calls == 2:
+                raise aiohttp.ClientConnectionError("connection lost")
+            return await real(**kwargs)
+
+        r.client.chat_postMessage = lost_second_part  # type: ignore[method-assign]
+        with time_machine.travel(MONDAY_0800_LONDON, tick=False):
+            first = asyncio.run(flow.send_weekly(r, TEAM, "UMGR", occurrence="2026-W49"))
+        assert first.sent == 0 and first.retry == 1
+        with time_machine.travel(MONDAY_0800_LONDON + timedelta(minutes=1), tick=False):
+            assert asyncio.run(r.deliverer.recover()).sent == 1
+            assert asyncio.run(flow.send_weekly(r, TEAM, "UMGR", occurrence="2026-W49")).skipped == 1
+            assert asyncio.run(r.deliverer.recover()).sent == 0
+        posts = stub.find("chat.postMessage", channel="UMGR")
+        assert len(posts) > 1
+        check_recorded(stub)
+        keys = [p["metadata"]["event_payload"]["key"] for p in posts]
+        assert len(keys) == len(set(keys))  # each part once, the one sent before the drop not again
+        text = "\n".join(all_text(p) for p in posts)
+        assert all(f"*Client programme {n:02d} regional rollout*" in text for n in range(64))
+        assert "Weekly summary · 2026-W49" in all_text(posts[0]) and "thread_ts" not in posts[1]
+        [row] = ledger(r)
+        assert row.status == "sent" and row.ts == stub.history["DUMGR"][0]["ts"]

@@ -60,6 +60,8 @@ def test_new_name_quoted_and_decoded() -> None:
     ("new", "name"),
     ("new client=Acme", "name"),
     ("new X deadline=2030-05-31", "past"),
+    ("new X deadline=9999-12-31", "at most 10 years ahead"),
+    ("new X deadline=2040-06-02", "at most 10 years ahead"),
     ("new X deadline=soon", "YYYY-MM-DD"),
     ("new X channel=sales", "channel="),
     ("new X channel=<@U1|bob>", "channel="),

@@ -106,6 +106,8 @@ def test_add_title_twice_is_refused() -> None:
     ("add x owner=@bob", "owner="),
     ("add x review=tomorrow", "YYYY-MM-DD"),
     ("add x review=2030-02-30", "YYYY-MM-DD"),
+    ("add x review=9999-12-31", "at most 10 years ahead"),
+    ("update R-1 review=9999-12-31", "at most 10 years ahead"),
     ("add x project=", "project="),
     ("add x colour=red", "colour="),
     ("add x p=3 p=4", "twice"),
@@ -261,3 +263,25 @@ def test_form_missing_title() -> None:
     with pytest.raises(FormError) as e:
         parse_form({}, TODAY)
     assert list(e.value.errors) == [ids.B_TITLE]
+
+
+def test_form_review_too_far_ahead() -> None:
+    with pytest.raises(FormError) as e:
+        parse_form(form(title=text_value("T"), review=date_value("9999-12-31")), TODAY)
+    assert "10 years" in e.value.errors[ids.B_REVIEW]
+    assert parse_form(form(title=text_value("T"), review=date_value("2040-05-31")), TODAY).review_date == date(
+        2040, 5, 31)
+
+
+@pytest.mark.parametrize("title", ["\u200b", "\u200b\u200c\u200d\u2060\ufeff", " \u200b \u00ad "])
+def test_a_title_of_only_invisible_characters_is_no_title(title: str) -> None:
+    refused(f"add {title}", "needs a title")
+    refused(f'add title="{title}"', "needs a title")
+    with pytest.raises(FormError) as e:
+        parse_form(form(title=text_value(title)), TODAY)
+    assert ids.B_TITLE in e.value.errors
+
+
+def test_a_title_with_a_joined_emoji_is_kept() -> None:
+    title = "Launch \U0001f469\u200d\U0001f4bb slips"
+    assert call(f"add {title}").kwargs["data"].title == title

@@ -245,9 +245,13 @@ def test_blocker_prefill_for_the_risk_form(db: Db) -> None:
         s.commit()
         project_id = s.exec(select(Project.id)).one()
     saved = save(db, blockers="Legal hasn't signed\nsince Friday")
-    prefill, channel = db.run(standups.blocker_prefill, write=False, team_id=TEAM, answer_id=saved.answer.id)
+    prefill, channel = db.run(standups.blocker_prefill, write=False, actor=BOB, answer_id=saved.answer.id)
     assert channel == "CSTAND"
     assert prefill["title"] == "Legal hasn't signed" and prefill["project_id"] == project_id
     assert "ann" in prefill["description"] and "since Friday" in prefill["description"]
+    assert db.run(standups.blocker_prefill, write=False, actor=LONDON_MGR, answer_id=saved.answer.id)[1] == "CSTAND"
+    with pytest.raises(Refused):
+        db.run(standups.blocker_prefill, write=False, actor=Actor(TEAM, "UOTHER"), answer_id=saved.answer.id)
     with pytest.raises(NotFound):
-        db.run(standups.blocker_prefill, write=False, team_id="T2", answer_id=saved.answer.id)
+        db.run(standups.blocker_prefill, write=False, actor=Actor("T2", "UANN", is_manager=True),
+               answer_id=saved.answer.id)

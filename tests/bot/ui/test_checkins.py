@@ -10,6 +10,7 @@ from bot.services.checkins import CheckinStats
 from bot.ui import checkins as ui
 from storage.models_rhythm import CheckinAnswer, CheckinConfig, CheckinPoll
 from tests.handlers.e2e import check_limits
+from tests.message_limits import check_whole_message
 from tests.slack_requests import all_text, find_element
 
 NOW = datetime(2024, 4, 5, 14, 0, tzinfo=UTC)
@@ -99,7 +100,7 @@ def _stats(**over: object) -> CheckinStats:
 
 
 def test_results_show_average_trend_comments_and_who_has_not_answered() -> None:
-    m = ui.results(_stats())
+    [m] = ui.results(_stats())
     check_limits(m)
     text = all_text(m)
     assert "3.5/5" in text and "2 of 3 answered" in text and "1 on track" in text and "1 off track" in text
@@ -112,7 +113,7 @@ def test_results_show_average_trend_comments_and_who_has_not_answered() -> None:
 
 
 def test_results_before_any_poll() -> None:
-    m = ui.results(_stats(latest=None, latest_at=None))
+    [m] = ui.results(_stats(latest=None, latest_at=None))
     assert "No check-in has been sent" in all_text(m)
 
 
@@ -123,6 +124,8 @@ def test_results_with_everyone_answered_and_some_unreachable() -> None:
 
 def test_results_stay_within_limits_with_many_long_comments() -> None:
     many = [(f"U{n:04d}", NOW, "x" * 600) for n in range(200)]
-    m = ui.results(_stats(comments=many, not_answered=[f"U{n:04d}" for n in range(300)]))
-    check_limits(m)
-    assert "more" in all_text(m)
+    msgs = ui.results(_stats(comments=many, not_answered=[f"U{n:04d}" for n in range(300)]))
+    for m in msgs:
+        check_whole_message(m)
+    assert "more" in all_text(msgs)
+    assert all(all_text(msgs).count(f"<@U{n:04d}>") >= 1 for n in range(300))  # every one named

@@ -12,6 +12,7 @@ from bot import ids
 from bot.ui import standups as ui
 from storage.models_rhythm import Standup, StandupAnswer
 from tests.bot.ui.test_builders import check_message, check_modal
+from tests.message_limits import check_whole_message
 from tests.slack_requests import all_text, find_element
 
 DAY = date(2030, 1, 7)  # a Monday
@@ -105,21 +106,26 @@ def test_long_answers_stay_within_limits_and_escape_what_people_typed() -> None:
     assert "<risky>" not in text and "&lt;risky&gt;" in text
 
 
-def test_digest_of_sixty_answers_stays_within_fifty_blocks() -> None:
+def test_digest_of_sixty_answers_is_split_into_messages_slack_accepts() -> None:
     answers = [answer(f"U{n}", n, yesterday=LONG, today=LONG, blockers=LONG if n % 2 else None)
                for n in range(60)]
     status = ui.DayStatus(answers=answers, skipped=["UOFF"], missing=["ULATE"], not_today=[])
-    msg = check_message(ui.digest(standup(post_mode="digest"), DAY, status))
-    text = all_text(msg)
-    assert "…and 15 more" in text and "Off: <@UOFF>" in text and "Not yet: <@ULATE>" in text
-    assert len(buttons(msg, ids.STANDUP_BLOCKER_RISK)) == 22  # the odd ones among the 45 shown (0…44)
-    find_element(msg["blocks"], ids.STANDUP_BLOCKER_RISK)
+    msgs = ui.digest(standup(post_mode="digest"), DAY, status)
+    assert len(msgs) > 1
+    for m in msgs:
+        check_whole_message(m)
+    text = all_text(msgs)
+    assert all(f"*<@U{n}>*" in text for n in range(60))  # every answer, none left out
+    assert "Off: <@UOFF>" in text and "Not yet: <@ULATE>" in text
+    assert sum(len(buttons(m, ids.STANDUP_BLOCKER_RISK)) for m in msgs) == 30  # the odd ones
+    find_element(msgs[0]["blocks"], ids.STANDUP_BLOCKER_RISK)
 
 
 def test_report_lists_who_answered_skipped_and_not_yet() -> None:
     status = ui.DayStatus(answers=[answer("U1", blockers="Legal & <review>")], skipped=["U2"], missing=["U3"],
                           not_today=["U4"])
-    msg = check_message(ui.report(standup(), status))
+    [msg] = ui.report(standup(), status)
+    check_whole_message(msg)
     text = all_text(msg)
     assert "Answered (1)*: <@U1>" in text and "Skipped (1)*: <@U2>" in text and "Not yet (1)*: <@U3>" in text
     assert "No stand-up today (1)*: <@U4>" in text and "Legal &amp; &lt;review&gt;" in text
@@ -127,7 +133,19 @@ def test_report_lists_who_answered_skipped_and_not_yet() -> None:
 
 def test_report_with_many_long_blockers_stays_within_limits() -> None:
     answers = [answer(f"U{n}", n, blockers=LONG) for n in range(50)]
-    check_message(ui.report(standup(), ui.DayStatus(answers=answers, skipped=[], missing=[], not_today=[])))
+    for m in ui.report(standup(), ui.DayStatus(answers=answers, skipped=[], missing=[], not_today=[])):
+        check_whole_message(m)
+
+
+def test_report_of_a_standup_with_230_members_names_every_one() -> None:
+    missing = [f"U0MEMBER{n:04d}" for n in range(230)]
+    answers = [answer(f"U0ANSWER{n:04d}", n) for n in range(230)]
+    msgs = ui.report(standup(), ui.DayStatus(answers=answers, skipped=missing, missing=missing, not_today=[]))
+    assert len(msgs) <= 5
+    for m in msgs:
+        check_whole_message(m)
+    text = all_text(msgs)
+    assert all(text.count(f"<@{u}>") == 2 for u in missing) and all(f"<@{a.user_id}>" in text for a in answers)
 
 
 def test_command_replies() -> None:

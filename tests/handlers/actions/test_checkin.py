@@ -9,7 +9,8 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from bot import ids
-from storage.models import Risk, utcnow
+from storage import clock
+from storage.models import Risk
 from storage.models_rhythm import CheckinAnswer, CheckinPoll
 from storage.repositories import checkins as repo
 from tests.handlers.e2e import check_limits, one, rows
@@ -138,7 +139,7 @@ def test_answers_to_a_closed_check_in_are_refused(slack: SlackClient, stub: Slac
     stub.wait_for("chat.update")
     with Session(engine) as s:  # the next week's check-in
         repo.ensure_poll(session=s, team_id=TEAM, project_id=poll.project_id, occurrence="next",
-                         sent_at=utcnow() + timedelta(days=7), sent_by=None)
+                         sent_at=clock.now() + timedelta(days=7), sent_by=None)
         s.commit()
     r = click(slack, dm, f"{ids.CHECKIN_SCORE}_2", "UMEMBER")
     assert "this check-in has closed" in all_text(stub.wait_response(r.rid)[0])
@@ -164,3 +165,14 @@ def test_each_stakeholder_answers_in_their_own_dm(slack: SlackClient, stub: Slac
     assert sorted((a.user_id, a.score) for a in rows(engine, CheckinAnswer)) == [("UMEMBER", 4), ("UMEMBER2", 5)]
     t = slack.command("/checkin", "results project=Apollo", user="UMGR").text()
     assert "4.5/5" in t and "2 of 2 answered" in t and "everyone has answered" in t
+
+
+def test_failed_update_and_response_url_confirm_the_answer_by_dm(slack: SlackClient, stub: SlackStub, engine) -> None:
+    dm = poll_dm(slack, stub)
+    sent = len(stub.find("chat.postMessage", channel="UMEMBER"))
+    stub.fail("chat.update", error="message_not_found")
+    stub.fail("response", status=404)
+    click(slack, dm, f"{ids.CHECKIN_SCORE}_5", "UMEMBER")
+    note = stub.wait_for("chat.postMessage", channel="UMEMBER", count=sent + 1)[sent]
+    assert "Saved your answer: *5/5*" in all_text(note)
+    assert one(engine, CheckinAnswer).score == 5

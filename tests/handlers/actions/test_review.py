@@ -153,3 +153,15 @@ def test_an_announcement_that_fails_is_told_without_touching_the_reminder(slack:
     assert "<#CAPOLLO>" in all_text(note)
     [update] = stub.find("chat.update")
     assert "Updated" in all_text(update) and risk(engine).score == 25
+
+
+def test_still_valid_saved_when_neither_the_reminder_nor_response_url_can_be_answered_comes_by_dm(
+        slack: SlackClient, stub: SlackStub, engine: Engine, served: ServedBot) -> None:
+    dm = reminder(served, stub, engine)
+    sent = len(stub.find("chat.postMessage", channel="UOWNER"))
+    stub.fail("chat.update", error="message_not_found")
+    stub.fail("response", status=500)
+    assert press(slack, dm, ids.REVIEW_VALID, "UOWNER").status == 200
+    note = stub.wait_for("chat.postMessage", channel="UOWNER", count=sent + 1)[sent]
+    assert "R-1* is still valid" in all_text(note)
+    assert risk(engine).review_date == date.today() + timedelta(days=7)

@@ -111,3 +111,20 @@ def test_digest_mode_keeps_answers_for_the_digest(slack: SlackClient, stub: Slac
     find_element(updated["blocks"], ids.STANDUP_OPEN)  # still there: it can be changed today
     assert stub.find("chat.postMessage", channel=CHANNEL) == []
     assert one(engine, StandupAnswer).today == "Call Acme"
+
+
+def test_log_as_risk_with_a_guessed_answer_id_is_refused_to_non_members(slack: SlackClient, stub: SlackStub,
+                                                                        engine) -> None:
+    prompt = prompt_for(slack, stub)
+    answer(slack, stub, prompt, "UMEMBER", today="Call Acme", blockers="Legal hasn't signed the NDA")
+    answer_id = one(engine, StandupAnswer).id
+    message = {"blocks": [{"type": "actions", "elements": [
+        {"type": "button", "action_id": ids.STANDUP_BLOCKER_RISK, "value": "1",
+         "text": {"type": "plain_text", "text": "Log as risk"}}]}]}
+    opened = len(stub.find("views.open"))
+    r = slack.click(message, ids.STANDUP_BLOCKER_RISK, user="UOTHER", channel="DUOTHER", value=str(answer_id))
+    assert "aren't one of them" in r.text() and "Legal" not in r.text()
+    assert len(stub.find("views.open")) == opened
+    # a manager may still log it
+    slack.click(message, ids.STANDUP_BLOCKER_RISK, user="UMGR", channel="DUMGR", value=str(answer_id))
+    assert len(stub.wait_for("views.open", count=opened + 1)) == opened + 1

@@ -12,7 +12,8 @@ import time_machine
 from scheduler.triggers import next_fire, weekly
 from storage.models_rhythm import CheckinConfig, CheckinPoll, Delivery, Stakeholder, SummarySubscriber
 from tests.handlers.e2e import check_limits, one, rows, table_counts
-from tests.slack_requests import SlackClient
+from tests.message_limits import wait_all
+from tests.slack_requests import SlackClient, all_text
 from tests.slack_stub import TEAM, SlackStub
 
 ANN = "<@UMEMBER|mike>"
@@ -124,3 +125,30 @@ def test_results_before_any_poll(slack: SlackClient) -> None:
     slack.command("/checkin", f"add {ANN} project=Apollo", user="UMGR").text()
     t = slack.command("/checkin", "results project=Apollo", user="UADMIN").text()
     assert "No check-in has been sent" in t and "Fridays at 15:00" in t
+
+
+def test_results_with_230_non_responders_name_every_one_within_slacks_limits(slack: SlackClient, stub: SlackStub,
+                                                                             engine) -> None:
+    from sqlmodel import Session
+
+    from storage import clock
+    from tests import summary_seed as seed
+    from tests.message_limits import check_recorded
+
+    silent = [f"U0SILENT{n:04d}" for n in range(230)]
+    with Session(engine) as s:
+        p = seed.project(s, "Apollo")
+        assert p.id is not None
+        poll = seed.poll(s, p.id, sent_at=clock.now())
+        seed.asked(s, poll, "UHAPPY", *silent)
+        seed.answer(s, poll, "UHAPPY", 4, "on_track")
+        s.commit()
+    r = slack.command("/checkin", "results project=Apollo", user="UADMIN")
+    answers = wait_all(stub, r.rid)
+    assert len(answers) <= 5
+    assert all(a["response_type"] == "ephemeral" and a["replace_original"] is False for a in answers)
+    check_recorded(stub)
+    text = "\n".join(all_text(a) for a in answers)
+    assert "1 of 231 answered" in text
+    assert all(text.count(f"<@{u}>") == 1 for u in silent)  # every one named, none cut in two
+

@@ -14,6 +14,8 @@ from tests.handlers.e2e import check_limits, one, rows, seed_project, seed_risks
 from tests.slack_requests import SlackClient, all_text, find_element
 from tests.slack_stub import TEAM
 
+FAR_YEAR = date.today().year + 2  # within the ten years ahead a date may be
+
 
 def test_add_shows_id_score_and_band(slack: SlackClient, engine) -> None:
     slack.command("/project", "new Apollo client=Acme", user="UMGR").text()
@@ -77,16 +79,17 @@ def _project(slack: SlackClient, name: str = "Apollo", channel: str | None = Non
 def test_add_with_every_option(slack: SlackClient, engine) -> None:
     _project(slack)
     r = slack.command("/risk", 'add Vendor may slip p=2 i=5 owner=<@UMEMBER2|nina> project="APOLLO" '
-                      'review=2099-03-31 description="Single supplier" mitigation="Second source" '
+                      f'review={FAR_YEAR}-03-31 description="Single supplier" mitigation="Second source" '
                       'contingency="Delay launch"', user="UMEMBER")
     t = r.text()
     assert r.status == 200 and r.seconds < 3
-    assert "R-1" in t and "10" in t and "High" in t and "<@UMEMBER2>" in t and "Apollo" in t and "2099-03-31" in t
+    assert "R-1" in t and "10" in t and "High" in t and "<@UMEMBER2>" in t and "Apollo" in t
+    assert f"{FAR_YEAR}-03-31" in t
     risk = one(engine, Risk)
     project = one(engine, Project)
     assert (risk.title, risk.probability, risk.impact, risk.score, risk.owner_id, risk.project_id,
             risk.review_date, risk.description, risk.mitigation, risk.contingency, risk.status,
-            risk.team_id) == ("Vendor may slip", 2, 5, 10, "UMEMBER2", project.id, date(2099, 3, 31),
+            risk.team_id) == ("Vendor may slip", 2, 5, 10, "UMEMBER2", project.id, date(FAR_YEAR, 3, 31),
                               "Single supplier", "Second source", "Delay launch", "open", TEAM)
 
 
@@ -161,7 +164,7 @@ def test_show_unknown_id(slack: SlackClient) -> None:
     ("i=1", "impact", 1, "impact"),
     ("owner=<@UMEMBER2|nina>", "owner_id", "UMEMBER2", "owner"),
     ("status=mitigating", "status", "mitigating", "status"),
-    ("review=2099-12-01", "review_date", date(2099, 12, 1), "review"),
+    (f"review={FAR_YEAR}-12-01", "review_date", date(FAR_YEAR, 12, 1), "review"),
     ('mitigation="Weekly vendor call"', "mitigation", "Weekly vendor call", "mitigation"),
     ('contingency="Use the backup vendor"', "contingency", "Use the backup vendor", "contingency"),
     ('description="Only one vendor"', "description", "Only one vendor", "description"),
@@ -420,7 +423,7 @@ def test_modal_submit_with_every_field(slack: SlackClient, stub, engine) -> None
         "title": text_value("Key engineer leaves"), "description": text_value("Only one knows the system"),
         "project": select_value(str(pid)), "probability": select_value("3"), "impact": select_value("4"),
         "owner": user_value("UMEMBER2"), "mitigation": text_value("Pairing"), "contingency": text_value("Hire"),
-        "review": date_value("2099-05-01")}, user="UMEMBER")
+        "review": date_value(f"{FAR_YEAR}-05-01")}, user="UMEMBER")
     assert sub.status == 200 and sub.body.strip() in ("", "{}")
     note = stub.wait_for("chat.postEphemeral", user="UMEMBER")
     assert "R-1" in all_text(note[0]) and note[0]["channel"] == "CSALES"
@@ -428,7 +431,7 @@ def test_modal_submit_with_every_field(slack: SlackClient, stub, engine) -> None
     assert "Key engineer leaves" in all_text(announced[0])
     risk = one(engine, Risk)
     assert (risk.project_id, risk.owner_id, risk.review_date, risk.mitigation, risk.contingency, risk.score) == (
-        pid, "UMEMBER2", date(2099, 5, 1), "Pairing", "Hire", 12)
+        pid, "UMEMBER2", date(FAR_YEAR, 5, 1), "Pairing", "Hire", 12)
 
 
 def test_tampered_page_button_falls_back_safely(slack: SlackClient, engine) -> None:
@@ -461,3 +464,12 @@ def test_slack_ssl_check_is_answered_and_ignored(slack: SlackClient, engine) -> 
     status, _, _ = slack.post(b"ssl_check=1&token=legacy")
     assert status == 200
     assert rows(engine, Risk) == []
+
+
+def test_a_review_date_beyond_what_the_bot_plans_for_is_refused(slack: SlackClient, engine) -> None:
+    t = slack.command("/risk", "add Vendor may slip review=9999-12-31").text()
+    assert "at most 10 years ahead" in t and "Usage" in t
+    assert rows(engine, Risk) == []
+    assert "R-1" in slack.command("/risk", "add Vendor may slip").text()
+    assert "at most 10 years ahead" in slack.command("/risk", "update R-1 review=9999-12-31").text()
+    assert one(engine, Risk).review_date != date(9999, 12, 31)

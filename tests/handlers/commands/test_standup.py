@@ -12,7 +12,7 @@ from bot import ids
 from storage.models_rhythm import DayOff, Standup, StandupAnswer, StandupMember, SummarySubscriber
 from tests.handlers.e2e import check_limits, one, rows, table_counts
 from tests.slack_requests import SlackClient, all_text, find_element, text_value
-from tests.slack_stub import SlackStub
+from tests.slack_stub import TEAM, SlackStub
 
 CHANNEL = "CSTAND"
 SETUP = f"setup channel=<#{CHANNEL}|standup> members=<@UMEMBER|mike>,<@UMEMBER2|nina> time=09:30 days=daily"
@@ -209,3 +209,47 @@ def test_rows_are_scoped_by_workspace(slack: SlackClient, engine) -> None:
     assert "no stand-up yet" in t
     with Session(engine) as s:
         assert s.exec(select(Standup.team_id)).all() == ["T0ACME"]
+
+
+def test_too_many_members_are_refused_before_anyone_is_looked_up(slack: SlackClient, stub: SlackStub) -> None:
+    mentions = ",".join(f"<@U{n:05d}|p{n}>" for n in range(500))
+    r = slack.command("/standup", f"setup channel=<#{CHANNEL}|standup> members={mentions} time=09:30",
+                      user="UMGR")
+    assert "at most 50 members" in r.text() and "500" in r.text()
+    assert [c for c in stub.find("users.info") if c.get("user") != "UMGR"] == []
+
+
+def test_members_are_looked_up_a_few_at_a_time(slack: SlackClient, stub: SlackStub) -> None:
+    import threading
+
+    lock, busy, most = threading.Lock(), [0], [0]
+
+    def slow(method: str, params: dict[str, Any]) -> None:
+        if method != "users.info":
+            return
+        with lock:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+        time.sleep(0.05)
+        with lock:
+            busy[0] -= 1
+
+    stub.on_call = slow
+    mentions = ",".join(f"<@U{n:05d}|p{n}>" for n in range(40))
+    r = slack.command("/standup", f"setup channel=<#{CHANNEL}|standup> members={mentions} time=09:30",
+                      user="UMGR")
+    assert "Set up the stand-up" in r.text()
+    assert 1 <= most[0] <= 8
+
+
+def test_a_profile_zone_that_does_not_exist_falls_back(slack: SlackClient, stub: SlackStub, engine) -> None:
+    from sqlmodel import Session
+
+    from storage.models import SlackUser
+
+    stub.users["UMEMBER"] = {"tz": "Mars/Olympus"}
+    t = setup_standup(slack)
+    assert "Mars" not in t
+    with Session(engine) as s:
+        row = s.get(SlackUser, (TEAM, "UMEMBER"))
+    assert row is not None and row.tz is None

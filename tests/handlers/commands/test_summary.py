@@ -10,11 +10,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot import ids
-from storage.models import utcnow
+from storage import clock
 from storage.models_rhythm import SummarySubscriber
 from tests import summary_seed as seed
 from tests.conftest import ServedBot
 from tests.handlers.e2e import check_limits, seed_project, seed_risks, table_counts, wait_responses
+from tests.message_limits import check_recorded, checkin_projects, wait_all
 from tests.slack_requests import SlackClient, all_text
 from tests.slack_stub import TEAM, SlackStub
 
@@ -35,7 +36,7 @@ def wait_until(check, timeout: float = 5.0) -> bool:  # noqa: ANN001
 
 def test_a_manager_gets_the_summary_and_the_weekly_dm_from_then_on(slack: SlackClient, engine: Engine,
                                                                    served: ServedBot) -> None:
-    now = utcnow()
+    now = clock.now()
     with Session(engine) as s:
         apollo = seed.project(s, "Apollo", channel="CAPOLLO")
         seed.risk(s, 1, project_id=apollo.id, p=5, i=5, title="Vendor may slip", review=now.date() - timedelta(days=2))
@@ -121,3 +122,21 @@ def test_the_button_answers_with_the_full_risk_list(slack: SlackClient, stub: Sl
     check_limits(listing)
     nxt = slack.click(listing, f"{ids.RISK_PAGE}_next", "UMGR")  # and it pages from there
     assert "page 2 of 3" in all_text(wait_responses(stub, nxt.rid, 1)[0])
+
+
+def test_a_summary_of_64_checkin_projects_comes_in_several_answers_slack_accepts(slack: SlackClient,
+                                                                                  stub: SlackStub,
+                                                                                  engine: Engine) -> None:
+    with Session(engine) as s:
+        checkin_projects(s, 64, clock.now())
+        s.commit()
+    r = slack.command("/summary", "", user="UADMIN")
+    assert r.status == 200
+    answers = wait_all(stub, r.rid)
+    assert 1 < len(answers) <= 5  # Slack takes five messages through one response_url
+    assert all(a["response_type"] == "ephemeral" and a["replace_original"] is False for a in answers)
+    check_recorded(stub)
+    text = "\n".join(all_text(a) for a in answers)
+    assert all(f"*Client programme {n:02d} regional rollout*" in text for n in range(64))
+    assert "Summary · " in all_text(answers[0]) and "every Monday at 08:00" in all_text(answers[-1])
+
