@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import Project
 from storage.models_rhythm import CheckinAnswer, CheckinConfig, CheckinPoll, Delivery, Stakeholder
+from storage.repositories import locked
 
 
 def _insert(session: Session) -> Any:
@@ -55,9 +56,7 @@ def get_config(*, session: Session, team_id: str, project_id: int, lock: bool = 
     """The project's configuration; with `lock`, its row is held until the unit of work ends, so a
     concurrent change waits and then reads what this one wrote (SQLite runs one writer at a time)."""
     stmt = select(CheckinConfig).where(CheckinConfig.team_id == team_id, CheckinConfig.project_id == project_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return session.exec(stmt).first()
+    return session.exec(locked(stmt, lock)).first()
 
 
 def ensure_config(*, session: Session, team_id: str, project_id: int, defaults: dict[str, Any],
@@ -179,9 +178,7 @@ def get_answer(*, session: Session, team_id: str, poll_id: int, user_id: str,
     """A person's answer to a poll; with `lock`, held until the unit of work ends (see `get_config`)."""
     stmt = select(CheckinAnswer).where(
         CheckinAnswer.team_id == team_id, CheckinAnswer.poll_id == poll_id, CheckinAnswer.user_id == user_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return session.exec(stmt).first()
+    return session.exec(locked(stmt, lock)).first()
 
 
 def upsert_answer(*, session: Session, poll: CheckinPoll, user_id: str, now: datetime,

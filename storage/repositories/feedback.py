@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from storage.models import Feedback
+from storage.repositories import locked
 
 
 def add(*, session: Session, item: Feedback) -> Feedback:
@@ -18,9 +19,7 @@ def get_by_number(*, session: Session, team_id: str, number: int, lock: bool = F
     """The item `F-number`; with `lock`, its row is held until the unit of work ends, so a concurrent
     change waits and then reads what this one wrote (PostgreSQL; SQLite runs one writer at a time)."""
     stmt = select(Feedback).where(Feedback.team_id == team_id, Feedback.number == number)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return session.exec(stmt).first()
+    return session.exec(locked(stmt, lock)).first()
 
 
 def page(*, session: Session, team_id: str, viewer_id: str, viewer_is_manager: bool,

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from storage.models import Risk, RiskEvent
+from storage.repositories import locked
 
 OPEN_STATUSES = ("open", "mitigating", "monitoring")
 
@@ -37,9 +38,7 @@ def get_by_number(*, session: Session, team_id: str, number: int, lock: bool = F
     """The risk `R-number`; with `lock`, its row is held until the unit of work ends, so a concurrent
     change waits and then reads what this one wrote (PostgreSQL; SQLite runs one writer at a time)."""
     stmt = select(Risk).where(Risk.team_id == team_id, Risk.number == number)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return session.exec(stmt).first()
+    return session.exec(locked(stmt, lock)).first()
 
 
 def history(*, session: Session, risk: Risk) -> list[RiskEvent]:

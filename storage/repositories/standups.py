@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from storage import clock
 from storage.models import Project, SlackUser
 from storage.models_rhythm import DayOff, Delivery, Standup, StandupAnswer, StandupMember
+from storage.repositories import locked
 
 
 def _insert(session: Session) -> type:
@@ -29,9 +30,7 @@ def by_channel(*, session: Session, team_id: str, channel_id: str, lock: bool = 
     """The channel's stand-up; with `lock`, its row is held until the unit of work ends, so a concurrent
     change waits and then reads what this one wrote (PostgreSQL; SQLite runs one writer at a time)."""
     stmt = select(Standup).where(Standup.team_id == team_id, Standup.channel_id == channel_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    return session.exec(stmt).first()
+    return session.exec(locked(stmt, lock)).first()
 
 
 def ensure(*, session: Session, team_id: str, channel_id: str, created_by: str) -> tuple[Standup, bool]:

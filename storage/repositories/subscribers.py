@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from storage import clock
 from storage.models_rhythm import SummarySubscriber
+from storage.repositories import locked
 
 
 def subscribe(*, session: Session, team_id: str, user_id: str, tz: str | None) -> bool:
@@ -18,9 +19,8 @@ def subscribe(*, session: Session, team_id: str, user_id: str, tz: str | None) -
     if session.execute(ins.on_conflict_do_nothing(index_elements=["team_id", "user_id"])
                        .returning(col(SummarySubscriber.user_id))).first() is not None:
         return True
-    row = session.exec(select(SummarySubscriber).where(
-        SummarySubscriber.team_id == team_id, SummarySubscriber.user_id == user_id)
-        .with_for_update().execution_options(populate_existing=True)).one()
+    row = session.exec(locked(select(SummarySubscriber).where(
+        SummarySubscriber.team_id == team_id, SummarySubscriber.user_id == user_id))).one()
     if tz and row.tz != tz:
         row.tz = tz
         session.add(row)

@@ -92,3 +92,17 @@ def ledger(engine: Engine, what_prefix: str = "") -> dict[str, int]:
         rows = s.exec(select(Delivery.status, func.count()).where(col(Delivery.what).startswith(what_prefix))
                       .group_by(Delivery.status))
         return {status: int(n) for status, n in rows}
+
+
+class SlowStub(SlackStub):
+    """Slack, taking `delay` seconds over each call whose path `slow` picks before it answers, so that the
+    bot's work lasts long enough to be cut by a kill or a stop."""
+
+    def __init__(self, delay: float, slow: Callable[[str], bool], **kw: Any) -> None:
+        super().__init__(**kw)
+        self.delay, self.slow = delay, slow
+
+    def handle(self, path: str, params: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        if self.slow(path):
+            time.sleep(self.delay)
+        return super().handle(path, params)

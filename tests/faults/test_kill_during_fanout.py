@@ -25,24 +25,12 @@ from storage.repositories import deliveries
 from tests.bot.test_main import BotProcess, start
 from tests.clock import on_wall_clock
 from tests.conftest import USERS, ServedBot
-from tests.faults.helpers import dms, ledger, seed_checkins, until
+from tests.faults.helpers import SlowStub, dms, ledger, seed_checkins, until
 from tests.slack_requests import SlackClient
 from tests.slack_stub import TEAM, SlackStub
 
 PEOPLE = [f"US{i:04d}" for i in range(500)]
 
-
-class SlowStub(SlackStub):
-    """Slack, taking `delay` seconds over each chat.postMessage before it takes the message."""
-
-    def __init__(self, delay: float, **kw: Any) -> None:
-        super().__init__(**kw)
-        self.delay = delay
-
-    def handle(self, path: str, params: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
-        if path.endswith("/chat.postMessage"):
-            time.sleep(self.delay)
-        return super().handle(path, params)
 
 
 def wait(condition: Any, what: str, bot: BotProcess, timeout: float = 30) -> None:
@@ -56,7 +44,8 @@ def wait(condition: Any, what: str, bot: BotProcess, timeout: float = 30) -> Non
 
 
 def test_kill_9_during_fanout_then_restart_sends_each_once(db_url: str, engine: Engine, tmp_path: Path) -> None:
-    stub = SlowStub(0.01, users={k: dict(v) for k, v in USERS.items()}).start()
+    stub = SlowStub(0.01, lambda path: path.endswith("/chat.postMessage"),
+                    users={k: dict(v) for k, v in USERS.items()}).start()
     bots: list[BotProcess] = []
     try:
         with on_wall_clock():  # the rows a bot process on the real clock will read

@@ -25,23 +25,12 @@ from storage.models import Risk
 from storage.models_rhythm import PendingCommand
 from tests.bot.test_main import STOPPED, BotProcess, start
 from tests.conftest import USERS
+from tests.faults.helpers import SlowStub
 from tests.slack_requests import Reply, SlackClient, all_text
 from tests.slack_stub import SlackStub
 
 BURST = 100
 
-
-class SlowAnswers(SlackStub):
-    """Slack, taking `delay` seconds over each post to a response_url (so the work outlasts the acks)."""
-
-    def __init__(self, delay: float, **kw: Any) -> None:
-        super().__init__(**kw)
-        self.delay = delay
-
-    def handle(self, path: str, params: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
-        if path.startswith("/response/"):
-            time.sleep(self.delay)
-        return super().handle(path, params)
 
 
 def title(n: int) -> str:
@@ -97,7 +86,8 @@ def wait(condition: Any, what: str, bot: BotProcess, timeout: float = 30) -> Non
 
 def test_sigterm_right_after_a_burst_finishes_every_acknowledged_command(db_url: str, engine: Engine,
                                                                           tmp_path: Path) -> None:
-    stub = SlowAnswers(0.02, users={k: dict(v) for k, v in USERS.items()}).start()
+    stub = SlowStub(0.02, lambda path: path.startswith("/response/"),
+                    users={k: dict(v) for k, v in USERS.items()}).start()
     bots: list[BotProcess] = []
     try:
         bot = start(bots, tmp_path, stub, DATABASE_URL=db_url)
@@ -120,7 +110,8 @@ def test_sigterm_right_after_a_burst_finishes_every_acknowledged_command(db_url:
 
 def test_kill_9_mid_burst_then_restart_tells_the_authors_of_what_was_not_done(db_url: str, engine: Engine,
                                                                              tmp_path: Path) -> None:
-    stub = SlowAnswers(0.05, users={k: dict(v) for k, v in USERS.items()}).start()
+    stub = SlowStub(0.05, lambda path: path.startswith("/response/"),
+                    users={k: dict(v) for k, v in USERS.items()}).start()
     bots: list[BotProcess] = []
     try:
         first = start(bots, tmp_path, stub, DATABASE_URL=db_url)
