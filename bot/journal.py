@@ -30,10 +30,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import ids
 from bot.delivery import INSTANCE, Deliverer, Envelope, dead_local_owners
-from bot.deps import Database
+from bot.deps import DB_DOWN, Database
 from bot.errors import Unavailable
 from bot.ui.common import plain_message, section
 from storage import clock
@@ -305,8 +307,11 @@ class Journal:
 
     async def _in_store(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         def run() -> T:
-            with session_scope(self.engine) as session:
-                return fn(session=session, **kwargs)
+            try:
+                with session_scope(self.engine) as session:
+                    return fn(session=session, **kwargs)
+            except (OperationalError, PoolTimeout) as e:  # the sweep tries again; nothing is lost
+                raise Unavailable(DB_DOWN) from e
 
         return await asyncio.get_running_loop().run_in_executor(self._pool(), run)
 

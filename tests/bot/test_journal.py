@@ -89,3 +89,15 @@ def test_a_stop_waits_for_the_work_behind_acks_then_gives_up_and_logs(caplog: py
     asyncio.run(main())
     assert finished == ["quick", "quick too"]
     assert "1 acknowledged requests not finished after 0.5 s" in caplog.text
+
+
+def test_a_journal_that_cannot_reach_its_database_says_unavailable(engine: Engine, stub: SlackStub) -> None:
+    """The sweep catches `Unavailable` and tries again; any other error would escape the job."""
+    from sqlalchemy import create_engine
+
+    from bot.errors import Unavailable
+
+    gone = create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none", connect_args={"connect_timeout": 1})
+    journal = Journal(gone)
+    with pytest.raises(Unavailable):
+        asyncio.run(journal.recover(Database(gone), deliverer(engine, stub)))
