@@ -1,6 +1,6 @@
 """Fan-out: a check-in poll to 1,000 stakeholders through a Web API that allows 50 `chat.*` calls a second.
 
-The poll goes through the real flow (`bot.flows.checkins.send_poll`, the delivery ledger, the
+The poll goes through the real flow (`bot.checkins.flows.send_poll`, the delivery ledger, the
 bot's Web API client with its connection pool) to the tests' Slack stand-in, which answers
 calls over its rate with 429 and `Retry-After`. Printed: wall time against the ideal
 (recipients / rate), the share of the allowed rate reached, duplicates and missing messages.
@@ -23,8 +23,8 @@ import aiohttp
 from bench.common import SECRET, TEAM, TOKEN, machine
 from bench.seed import scratch_database, seed_stakeholders
 from bot.app import PooledWebClient, build_deps, make_client
+from bot.checkins.flows import send_poll
 from bot.delivery import Report
-from bot.flows.checkins import send_poll
 from bot.settings import Settings
 from scheduler import build_scheduler
 from scheduler.runtime import Rhythm

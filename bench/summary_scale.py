@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from bench.common import machine, median
 from bench.seed import scratch_database
 from bot.deps import Actor
-from bot.services import summaries
+from bot.summaries import service as summaries
 from storage import clock
 from storage.db import make_engine, session_scope
 from storage.models import Feedback, Project, Risk

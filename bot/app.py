@@ -22,11 +22,11 @@ from sqlalchemy.engine import Engine
 
 from bot.deps import Database, Deps, People
 from bot.journal import CURRENT, Journal, journaled
-from bot.retries import retry_handlers
 from bot.settings import Settings
-from bot.ui.common import plain_message
-from handlers import register_all
-from handlers.errors import apology, apology_modal, guarded
+from handlers import slack as slack_front_end
+from handlers.slack.errors import apology, apology_modal, guarded
+from handlers.slack.render.common import plain_message
+from handlers.slack.retries import retry_handlers
 from storage.db import make_engine
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ class Backlog:
 
 
 class BotApp(AsyncApp):
-    """Bolt's app with every listener wrapped by `handlers.errors.guarded`, whoever registers it,
+    """Bolt's app with every listener wrapped by `handlers.slack.errors.guarded`, whoever registers it,
     so that an error after ack() is answered instead of turning into an HTTP error, and bounded by
     the app's `Backlog`."""
 
@@ -250,7 +250,7 @@ def create_app(settings: Settings, *, deps: Deps | None = None) -> AsyncApp:
         return await next()
 
     app.error(on_error)
-    register_all(app)
+    slack_front_end.register(app)
     return app
 
 

@@ -15,7 +15,7 @@
    (channel, ts) under `posted` in its payload.
 
 Fan-out goes through a small number of concurrent senders sharing one
-`bot.pacing.Pacer`: a 429 (Slack took nothing) makes every sender wait out its
+`handlers.slack.pacing.Pacer`: a 429 (Slack took nothing) makes every sender wait out its
 Retry-After, and later sends are spaced a little under the rate that got
 through, so a large fan-out runs close to the allowed rate. One failing
 recipient never stops the rest.
@@ -41,7 +41,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Database
 from bot.errors import Unavailable
-from bot.pacing import Pacer, retry_after
+from handlers.slack.pacing import Pacer, retry_after
 from storage.models_rhythm import Delivery
 from storage.repositories import deliveries as ledger
 

@@ -33,11 +33,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot import ids
 from bot.delivery import INSTANCE, Deliverer, Envelope, dead_local_owners
 from bot.deps import DB_DOWN, Database
 from bot.errors import Unavailable
-from bot.ui.common import plain_message, section
+from handlers.slack import ids
+from handlers.slack.render.common import plain_message, section
 from storage import clock
 from storage.db import BUSY_TIMEOUT_MS, PG_CONNECT_TIMEOUT_S, is_sqlite, make_engine, session_scope
 from storage.models_rhythm import PendingCommand

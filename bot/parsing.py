@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from bot.errors import UsageError
-from bot.ui.common import safe
+from handlers.slack.render.common import safe
 from storage import clock
 
 OPEN_QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“", "«": "»", "‘": "’", "’": "’"}
@@ -174,7 +174,7 @@ def unescape(text: str) -> str:
     back); broadcasts become the words `@channel`, `@here`, `@everyone`, user groups `@name`, and a link
     its label with the real URL (`link_text`). Slack's three entities are decoded exactly once, after the
     markup is read, so text typed as `&lt;!channel&gt;` is kept as the characters `<!channel>`, which
-    `bot.ui.common.safe` escapes again on output.
+    `handlers.slack.render.common.safe` escapes again on output.
     """
 
     def markup(m: re.Match[str]) -> str:

@@ -20,10 +20,10 @@ from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot import envelopes
 from bot.app import PooledWebClient, build_deps, create_app
 from bot.deps import Deps
 from bot.settings import HOW_TO_FIX, Settings
+from handlers.slack import envelopes
 from scheduler import build_scheduler
 from storage import clock
 from storage.db import ping
@@ -213,7 +213,7 @@ class WebApp:
         await self.slack(scope, receive, send)
 
     async def _checked(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
-        """The request's body read whole; a signed body Bolt cannot handle (see `bot.envelopes`) is
+        """The request's body read whole; a signed body Bolt cannot handle (see `handlers.slack.envelopes`) is
         answered 400 here (None), anything else is handed on unchanged (Bolt verifies the signature)."""
         chunks: list[bytes] = []
         while True:

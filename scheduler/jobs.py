@@ -62,7 +62,7 @@ async def _run(job_id: str, body: Callable[[], Awaitable[None]]) -> None:
 
 
 async def checkin_job(team_id: str, project_id: int) -> None:
-    from bot.flows import checkins
+    from bot.checkins import flows as checkins
 
     job_id = f"checkin:{team_id}:{project_id}"
 
@@ -75,7 +75,7 @@ async def checkin_job(team_id: str, project_id: int) -> None:
 
 
 async def standup_job(team_id: str, standup_id: int, tz: str) -> None:
-    from bot.flows import standups
+    from bot.standups import flows as standups
 
     job_id = f"standup:{team_id}:{standup_id}:{tz}"
 
@@ -88,7 +88,7 @@ async def standup_job(team_id: str, standup_id: int, tz: str) -> None:
 
 
 async def summary_job(team_id: str, user_id: str) -> None:
-    from bot.flows import summaries
+    from bot.summaries import flows as summaries
 
     job_id = f"summary:{team_id}:{user_id}"
 
@@ -102,7 +102,9 @@ async def summary_job(team_id: str, user_id: str) -> None:
 
 async def sweep_job() -> None:
     """Every half minute: follow schedule changes made elsewhere, send what is due, recover stalled sends."""
-    from bot.flows import checkins, reviews, standups
+    from bot.checkins import flows as checkins
+    from bot.reviews import flows as reviews
+    from bot.standups import flows as standups
 
     r = current()
     now = r.now()

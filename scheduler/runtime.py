@@ -136,7 +136,7 @@ class Rhythm:
         return clock.now()
 
     async def start(self) -> None:
-        from bot.flows.summaries import subscribe_configured_managers
+        from bot.summaries.flows import subscribe_configured_managers
 
         jobs.bind(self)
         # BOT_MANAGERS get the weekly summary from the first start; this never stops the start.

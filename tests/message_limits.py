@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.ui import common
+from handlers.slack.render import common
 from tests import summary_seed as seed
-from tests.handlers.e2e import check_limits
+from tests.handlers.slack.e2e import check_limits
 from tests.slack_stub import SlackStub
 
 POSTING = ("chat.postMessage", "chat.update", "chat.postEphemeral")

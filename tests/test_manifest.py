@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot import ids
+from handlers.slack import ids
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 

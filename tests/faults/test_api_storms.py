@@ -23,7 +23,7 @@ from storage.models import Project, Risk, SlackUser
 from storage.models_rhythm import Delivery, Standup, StandupMember
 from tests.conftest import ServedBot
 from tests.faults.helpers import dms, fire, ledger, seed_checkins, until
-from tests.handlers.e2e import rows, wait_responses
+from tests.handlers.slack.e2e import rows, wait_responses
 from tests.slack_requests import SlackClient, all_text
 from tests.slack_stub import TEAM, SlackStub
 

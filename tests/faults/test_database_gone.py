@@ -29,7 +29,7 @@ from tests.conftest import ServedBot, _truncate_pg, make_settings
 from tests.faults.helpers import dms, fire, ledger, on_loop, seed_checkins, until
 from tests.faults.procs import launch
 from tests.faults.proxy import TcpProxy
-from tests.handlers.e2e import rows, seed_risks
+from tests.handlers.slack.e2e import rows, seed_risks
 from tests.slack_requests import SlackClient, all_text, text_value
 from tests.slack_stub import TEAM, SlackStub
 

@@ -146,7 +146,7 @@ def test_catch_up_runs_within_grace_and_records_missed_beyond(
                              sent_by: str | None = None) -> None:
         calls.append((team_id, project_id, occurrence))
 
-    from bot.flows import checkins
+    from bot.checkins import flows as checkins
     monkeypatch.setattr(checkins, "send_poll", fake_send_poll)
     rhythm = make_rhythm(engine, stub)
 
@@ -187,7 +187,7 @@ def test_catch_up_after_a_long_outage_is_never_a_burst(engine: Engine, stub: Sla
                              sent_by: str | None = None) -> None:
         calls.append(occurrence)
 
-    from bot.flows import checkins
+    from bot.checkins import flows as checkins
     monkeypatch.setattr(checkins, "send_poll", fake_send_poll)
     rhythm = make_rhythm(engine, stub)
 

@@ -2,7 +2,7 @@
 
 `Watch` follows the running app from the test's side: which listeners are still running (so a
 test knows when a request's work is over without sleeping), which units of work wrote, and every
-ERROR record logged (an unexpected error always logs one through `handlers.errors.apology`).
+ERROR record logged (an unexpected error always logs one through `handlers.slack.errors.apology`).
 `Outcome` is what one request led to: the HTTP answer, what reached the person, the rows written.
 """
 
@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from storage.repositories import users as users_repo
 from tests.conftest import ServedBot
-from tests.handlers.e2e import table_counts
+from tests.handlers.slack.e2e import table_counts
 from tests.slack_requests import SlackClient, all_text
 from tests.slack_stub import TEAM, SlackStub
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot import ids
+from handlers.slack import ids
 
 CHARS = st.characters(exclude_categories=("Cs",))
 ANY_TEXT = st.text(CHARS, max_size=40)

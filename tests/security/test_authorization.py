@@ -19,7 +19,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot import ids
+from handlers.slack import ids
 from storage.db import session_scope
 from storage.models import Counter, Risk
 from tests.security.harness import Driver, Outcome, state_of

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from bot import ids
-from tests.handlers.e2e import OTHER_TEAM
+from handlers.slack import ids
+from tests.handlers.slack.e2e import OTHER_TEAM
 from tests.security.harness import Driver, Outcome, state_of
 from tests.security.world import PROJECT, World
 from tests.slack_requests import select_value, text_value

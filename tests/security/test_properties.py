@@ -27,27 +27,28 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from bot import ids, parsing
+from bot import parsing
+from bot.checkins import grammar as g_checkin
+from bot.checkins import service as checkins
 from bot.errors import UsageError
-from bot.grammar import Call, Help, Modal, forms
-from bot.grammar import checkin as g_checkin
-from bot.grammar import feedback as g_feedback
-from bot.grammar import project as g_project
-from bot.grammar import risk as g_risk
-from bot.grammar import standup as g_standup
-from bot.grammar import summary as g_summary
-from bot.services import checkins, risks
-from bot.ui import checkins as ui_checkins
-from bot.ui import feedback as ui_feedback
-from bot.ui import reviews as ui_reviews
-from bot.ui import risks as ui_risks
-from bot.ui import standups as ui_standups
-from handlers import common
-from handlers.actions import checkin as a_checkin
-from handlers.actions import paging, review, standup, summary
-from handlers.views import review as v_review
-from handlers.views import risk as v_risk
-from handlers.views import standup as v_standup
+from bot.feedback import grammar as g_feedback
+from bot.projects import grammar as g_project
+from bot.requests import Call, Help, Modal
+from bot.risks import grammar as g_risk
+from bot.risks import service as risks
+from bot.standups import grammar as g_standup
+from bot.summaries import grammar as g_summary
+from handlers.slack import common, forms, ids
+from handlers.slack.actions import checkin as a_checkin
+from handlers.slack.actions import paging, review, standup, summary
+from handlers.slack.render import checkins as ui_checkins
+from handlers.slack.render import feedback as ui_feedback
+from handlers.slack.render import reviews as ui_reviews
+from handlers.slack.render import risks as ui_risks
+from handlers.slack.render import standups as ui_standups
+from handlers.slack.views import review as v_review
+from handlers.slack.views import risk as v_risk
+from handlers.slack.views import standup as v_standup
 from storage.models import Counter, Feedback, Project, Risk, RiskEvent
 from storage.models_rhythm import Standup
 from tests.security import strategies as s
@@ -67,9 +68,9 @@ USERS = ("UMEMBER", "UMEMBER2", "UMGR", "UADMIN", "UGUEST", "UOTHER")
 
 def _fits(call: Call) -> None:
     """A parsed call must be one its service accepts (handlers add `fallback_tz` for stand-ups)."""
-    extra = {"fallback_tz": "UTC"} if call.fn.__module__ == "bot.services.standups" else {}
+    extra = {"fallback_tz": "UTC"} if call.fn.__module__ == "bot.standups.service" else {}
     inspect.signature(call.fn).bind(session=None, actor=None, **{**call.kwargs, **extra})
-    assert call.fn.__module__.startswith("bot.services.")
+    assert call.fn.__module__.endswith(".service")
 
 
 @pytest.mark.parametrize("command", ids.COMMANDS)

@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import MetaData, create_engine, select
 from sqlalchemy.engine import Engine
 
-from bot import ids
 from bot.logs import setup_logging
+from handlers.slack import ids
 from tests.bot.test_main import STOPPED, BotProcess, clean_env, free_port, start
 from tests.security.harness import Driver, state_of
 from tests.slack_requests import SECRET, SlackClient, checkboxes_value, select_value, text_value

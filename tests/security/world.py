@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot import ids
+from handlers.slack import ids
 from storage.models import Risk
 from storage.models_rhythm import CheckinPoll, Standup, StandupAnswer
 from tests.security.harness import Driver, state_of

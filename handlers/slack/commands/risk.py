@@ -1,0 +1,42 @@
+"""`/risk`: the risk register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import UserError
+from bot.requests import Modal
+from bot.risks.grammar import parse
+from handlers.slack.common import acknowledge, actor_of, answer_command, get_deps
+from handlers.slack.render import risks as ui
+from handlers.slack.render.common import plain_message
+from storage.repositories import projects as projects_repo
+
+
+async def handle_risk(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
+                      context: dict[str, Any]) -> None:
+    request = await acknowledge(ack, lambda: parse(command.get("text", "")))
+    if request is None:
+        return
+    deps = get_deps(context)
+    if isinstance(request, Modal):
+        try:
+            await open_risk_modal(client, deps, command["team_id"], command["trigger_id"],
+                                  {"channel": command.get("channel_id")}, request.prefill, user_id=command["user_id"])
+        except UserError as e:
+            await respond(response_type="ephemeral", replace_original=False, **plain_message(str(e)))
+        return
+    await answer_command(request, deps=deps, client=client, respond=respond, team_id=command["team_id"],
+                         user_id=command["user_id"])
+
+
+async def open_risk_modal(client: AsyncWebClient, deps: Any, team_id: str, trigger_id: str,
+                          metadata: dict[str, Any], prefill: dict[str, Any] | None = None, *, user_id: str) -> None:
+    """The risk form, for `user_id`; raises `Refused` for a guest account (see `handlers.slack.common.actor_of`)."""
+    await actor_of(deps, client, team_id, user_id)
+    projects = await deps.db.read(projects_repo.list_all, team_id=team_id)
+    choices = [(p.id, p.name) for p in projects]
+    await client.views_open(trigger_id=trigger_id, view=ui.modal(choices, metadata, prefill))

@@ -1,0 +1,79 @@
+"""Block Kit for projects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from handlers.slack.render.common import Block, context, header, message, safe, section
+from storage.models import Project
+
+USAGE = """*Usage of /project*
+• `/project new NAME [client=…] [channel=#c] [deadline=YYYY-MM-DD] [budget=N]` — managers
+• `/project list`
+• `/project show NAME` — open risks by band, stakeholder score and trend, feedback, stand-up participation"""
+
+
+def _facts(p: Project) -> str:
+    bits = []
+    if p.client:
+        bits.append(f"client {safe(p.client)}")
+    if p.channel_id:
+        bits.append(f"<#{p.channel_id}>")
+    if p.deadline:
+        bits.append(f"deadline {p.deadline.isoformat()}")
+    if p.budget is not None:
+        bits.append(f"budget {p.budget:,.0f}")
+    return " · ".join(bits)
+
+
+def created(p: Project) -> dict[str, Any]:
+    facts = _facts(p)
+    return message(f"Created project {safe(p.name)}", [
+        section(f":file_folder: Created project *{safe(p.name)}*" + (f"\n{facts}" if facts else "")),
+        context(f"Log risks with `/risk add TITLE project=\"{safe(p.name)}\"`."),
+    ])
+
+
+def listing(projects: Sequence[Project]) -> dict[str, Any]:
+    if not projects:
+        return message("No projects yet.", [section("No projects yet. Managers create one with "
+                                                    "`/project new NAME client=… channel=#…`.")])
+    lines = [f"• *{safe(p.name)}*" + (f" — {_facts(p)}" if _facts(p) else "") for p in projects]
+    blocks: list[Block] = [header(f"Projects ({len(projects)})")]
+    chunk: list[str] = []
+    size = 0
+    for ln in lines:
+        if size + len(ln) > 2800 or len(chunk) == 25:
+            blocks.append(section("\n".join(chunk)))
+            chunk, size = [], 0
+        chunk.append(ln)
+        size += len(ln) + 1
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    if len(blocks) > 49:
+        blocks = blocks[:48] + [context(f"…and more: {len(projects)} projects in all. "
+                                        "`/project show NAME` for one.")]
+    return message(f"Projects: {', '.join(safe(p.name) for p in projects[:50])}", blocks)
+
+
+def card(p: Project, health: dict[str, Any]) -> dict[str, Any]:
+    risks = health.get("risks", {})
+    fb = health.get("feedback", {})
+    open_total = sum(risks.values())
+    fields = [
+        f"*Open risks*\n{open_total}: " + ", ".join(f"{n} {b}" for b, n in risks.items() if n) if open_total
+        else "*Open risks*\nnone",
+        f"*Feedback*\n{fb.get('total', 0)} ({fb.get('positive', 0)} positive, {fb.get('neutral', 0)} neutral, "
+        f"{fb.get('negative', 0)} negative); {fb.get('open', 0)} not acted on",
+    ]
+    for extra in health.get("extra", []):
+        fields.append(extra)
+    blocks: list[Block] = [header(f"Project {p.name}")]
+    facts = _facts(p)
+    if facts:
+        blocks.append(context(facts))
+    blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f[:2000]} for f in fields[:10]]})
+    blocks.append(context(f"`/risk list project=\"{safe(p.name)}\"` · `/feedback list project=\"{safe(p.name)}\"`"))
+    text = f"Project {safe(p.name)}: {open_total} open risks, {fb.get('total', 0)} feedback"
+    return message(text, blocks)

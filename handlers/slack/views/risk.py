@@ -1,0 +1,49 @@
+"""The risk modal, submitted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import UserError
+from bot.parsing import button_json
+from bot.requests import Call
+from bot.risks import service as risks
+from bot.risks.grammar import parse_form
+from handlers.slack.common import deliver, get_deps, run_call, team_of, tell_user, user_of
+from handlers.slack.forms import FormError
+from handlers.slack.render.common import plain_message
+from storage import clock
+
+
+def metadata(view: dict[str, Any]) -> dict[str, Any]:
+    meta = button_json(view.get("private_metadata") or "{}")
+    return meta if isinstance(meta, dict) else {}
+
+
+async def handle_risk_modal(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
+                            context: dict[str, Any]) -> None:
+    try:
+        data = parse_form((view.get("state") or {}).get("values") or {}, clock.today())
+    except FormError as e:
+        await ack(response_action="errors", errors=e.errors)
+        return
+    await ack()
+    meta = metadata(view)
+    if meta.get("source") in ("standup", "checkin"):
+        data.source = meta["source"]
+    team_id, user_id = team_of(body), user_of(body)
+    channel = meta.get("channel") if isinstance(meta.get("channel"), str) else None
+
+    async def say(**message: Any) -> None:
+        await tell_user(client, user_id, channel, message)
+
+    try:
+        outcome = await run_call(Call(risks.add, write=True, kwargs={"data": data}), get_deps(context), client,
+                                 team_id, user_id)
+    except UserError as e:
+        await say(**plain_message(str(e)))
+        return
+    await deliver(outcome, client, say)

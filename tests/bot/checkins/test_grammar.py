@@ -1,0 +1,131 @@
+"""`/checkin` text -> request: pure, no Slack, no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.checkins import service as checkins
+from bot.checkins.grammar import FALLBACK_TZ, parse
+from bot.errors import UsageError
+from bot.requests import Call, Help
+
+
+def call(text: str) -> Call:
+    request = parse(text)
+    assert isinstance(request, Call), request
+    return request
+
+
+def refused(text: str) -> str:
+    with pytest.raises(UsageError) as e:
+        parse(text)
+    assert "Usage of /checkin" in str(e.value)
+    return e.value.message
+
+
+@pytest.mark.parametrize("text", ["", "  ", "help", "HELP", "?", "--help", "usage"])
+def test_help_and_empty_show_usage(text: str) -> None:
+    request = parse(text)
+    assert isinstance(request, Help)
+    for sub in ("add", "remove", "schedule", "send", "results"):
+        assert f"/checkin {sub}" in request.text
+
+
+def test_add_takes_several_mentions_in_order_once_each() -> None:
+    c = call("add <@UANN|ann> <@UBO|bo>,<@UCY|cy> <@UANN|ann> project=Apollo")
+    assert c.fn is checkins.add and c.write
+    assert c.kwargs["user_ids"] == ["UANN", "UBO", "UCY"]
+    assert c.kwargs["project_name"] == "Apollo"
+    assert FALLBACK_TZ in c.kwargs  # the handler fills in BOT_TIMEZONE
+
+
+def test_add_project_may_come_first_and_be_quoted() -> None:
+    c = call('add project=“Big Deal” <@UANN>')
+    assert c.kwargs == {"user_ids": ["UANN"], "project_name": "Big Deal", FALLBACK_TZ: "UTC"}
+
+
+def test_remove() -> None:
+    c = call("remove <@UANN|ann> project=apollo")
+    assert c.fn is checkins.remove and c.kwargs == {"user_ids": ["UANN"], "project_name": "apollo"}
+    assert call("rm <@UANN> project=x").fn is checkins.remove
+
+
+@pytest.mark.parametrize("text, says", [
+    ("add project=Apollo", "Who?"),
+    ("add <@UANN>", "Which project?"),
+    ("add <@UANN> project=", "Which project?"),
+    ("add bob project=Apollo", "`bob` is not a person"),
+    ("add @bob project=Apollo", "`@bob` is not a person"),
+    ("add <#C1|sales> project=Apollo", "is not a person"),
+    ("add <@UANN> project=Apollo day=fri", "does not take `day=`"),
+    ("add <@UANN> project=A project=B", "given twice"),
+    ("add <@UANN> colour=red project=A", "don't know the option"),
+    ("remove project=Apollo", "Who?"),
+    ("launch project=Apollo", "I don't know `/checkin launch`"),
+])
+def test_bad_people_and_options(text: str, says: str) -> None:
+    assert says in refused(text)
+
+
+def test_add_refuses_more_than_fifty_people() -> None:
+    people = " ".join(f"<@U{n:04d}>" for n in range(51))
+    assert "At most 50" in refused(f"add {people} project=Apollo")
+
+
+def test_schedule_full() -> None:
+    c = call("schedule project=Apollo day=Monday time=9:05 tz=Asia/Kolkata reminder=48h")
+    assert c.fn is checkins.schedule and c.write
+    assert c.kwargs == {"project_name": "Apollo", "day": 0, "time": "09:05", "tz": "Asia/Kolkata",
+                        "reminder_hours": 48, FALLBACK_TZ: "UTC"}
+
+
+@pytest.mark.parametrize("day, n", [("mon", 0), ("tue", 1), ("Wednesday", 2), ("thur", 3), ("FRI", 4),
+                                    ("sat", 5), ("sunday", 6)])
+def test_schedule_days(day: str, n: int) -> None:
+    assert call(f"schedule project=A day={day}").kwargs["day"] == n
+
+
+def test_schedule_partial_keeps_the_rest_and_zone_defaults_to_the_managers() -> None:
+    c = call("schedule project=A time=16:30")
+    assert c.kwargs == {"project_name": "A", "time": "16:30", FALLBACK_TZ: "UTC"}
+
+
+@pytest.mark.parametrize("text, says", [
+    ("schedule project=A", "When?"),
+    ("schedule day=fri time=15:00", "Which project?"),
+    ("schedule project=A day=fridge", "`day=` must be one of"),
+    ("schedule project=A day=fr", "`day=` must be one of"),
+    ("schedule project=A day=", "`day=` must be one of"),
+    ("schedule project=A time=25:00", "`time=`"),
+    ("schedule project=A time=3pm", "`time=`"),
+    ("schedule project=A time=", "`time=`"),
+    ("schedule project=A tz=Mars/Olympus", "not a time zone"),
+    ("schedule project=A tz=../../etc/passwd", "not a time zone"),
+    ("schedule project=A tz=", "not a time zone"),
+    ("schedule project=A reminder=0", "`reminder=`"),
+    ("schedule project=A reminder=168", "`reminder=`"),
+    ("schedule project=A reminder=soon", "`reminder=`"),
+    ("schedule project=A friday", "Put the schedule as options"),
+])
+def test_schedule_bad_values(text: str, says: str) -> None:
+    assert says in refused(text)
+
+
+def test_send_and_results_take_the_project_as_option_or_text() -> None:
+    assert call("send project=Apollo").kwargs == {"project_name": "Apollo"}
+    assert call("send Big Deal").kwargs == {"project_name": "Big Deal"}
+    s = call("send project=Apollo")
+    assert s.fn is checkins.prepare_send and not s.write
+    r = call('results project="Big Deal"')
+    assert r.fn is checkins.results and not r.write and r.kwargs == {"project_name": "Big Deal"}
+    assert call("results Apollo").kwargs == {"project_name": "Apollo"}
+
+
+@pytest.mark.parametrize("text, says", [
+    ("send", "Which project?"),
+    ("results", "Which project?"),
+    ("send project=Apollo extra", "takes only `project=`"),
+    ("send project=Apollo day=fri", "does not take `day=`"),
+])
+def test_send_and_results_bad(text: str, says: str) -> None:
+    assert says in refused(text)
