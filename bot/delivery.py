@@ -60,8 +60,8 @@ class Envelope:
     what: str  # e.g. "checkin:12"
     recipient: str  # a user id (sent as a DM) or a channel id
     occurrence: str
-    message: dict[str, Any]
-    more: list[dict[str, Any]] = field(default_factory=list)  # further parts of one long message
+    message: Any  # a view (see bot.outcomes), rendered by the recipient's front end
+    more: list[Any] = field(default_factory=list)  # further parts of one long message
     thread: bool = False  # the further parts as replies in the first part's thread
 
     def payload(self) -> str:
@@ -124,7 +124,18 @@ class Deliverer:
         # recovery pass takes them up again, since no other instance will while we live.
         self.unfinished: set[int] = set()
 
+    def _rendered(self, e: Envelope) -> Envelope:
+        """An envelope whose message is a view, with the view rendered (its parts in order)."""
+        if isinstance(e.message, dict) and all(isinstance(m, dict) for m in e.more):
+            return e
+        from handlers.slack.render.catalog import render  # for now; the sender will render
+
+        parts = [part for view in (e.message, *e.more) for part in render(view)]
+        return Envelope(what=e.what, recipient=e.recipient, occurrence=e.occurrence, message=parts[0],
+                        more=parts[1:], thread=e.thread)
+
     async def send_all(self, team_id: str, envelopes: list[Envelope]) -> Report:
+        envelopes = [self._rendered(e) for e in envelopes]
         rows = [{"what": e.what, "recipient": e.recipient, "occurrence": e.occurrence,
                  "payload": e.payload()} for e in envelopes]
         ids = await self.db.write(ledger.claim_new, team_id=team_id, rows=rows, owner=self.owner, lease=self.lease)

@@ -7,7 +7,7 @@ import re
 from bot import parsing
 from bot.checkins import service as checkins
 from bot.errors import UsageError
-from bot.requests import HELP_WORDS, Call, Help, Request
+from bot.requests import HELP_WORDS, Call, Help, Legacy
 from handlers.slack.render.checkins import USAGE
 from handlers.slack.render.common import safe
 from scheduler.triggers import DAY_NAMES, TimeSpecError, check_zone, format_time, parse_time
@@ -85,7 +85,7 @@ def _zone(value: str) -> str:
         raise UsageError(f"`tz=`: {safe(str(e))}.", USAGE) from None
 
 
-def parse(text: str) -> Request:
+def parse(text: str) -> Legacy:
     if not (text or "").strip():
         return Help(USAGE)
     p = parsing.parse(text, options=OPTIONS, aliases=ALIASES, usage=USAGE)

@@ -7,14 +7,14 @@ from typing import Any
 from bot import parsing
 from bot.errors import UsageError
 from bot.feedback import service as feedback
-from bot.requests import HELP_WORDS, Call, Help, Modal, Request
+from bot.requests import HELP_WORDS, Call, Help, Legacy, Modal
 from handlers.slack import forms, ids
 from handlers.slack.render.feedback import USAGE
 
 FLAGS = {"client", "team", "private", "anon", "anonymous"}
 
 
-def parse(text: str) -> Request:
+def parse(text: str) -> Legacy:
     if not (text or "").strip():
         return Modal()
     first = text.split(None, 1)[0].lower()

@@ -7,12 +7,12 @@ from datetime import date
 from bot import parsing
 from bot.errors import UsageError
 from bot.projects import service as projects
-from bot.requests import HELP_WORDS, Call, Help, Request
+from bot.requests import HELP_WORDS, Call, Help, Legacy
 from handlers.slack.render.projects import USAGE
 from storage import clock
 
 
-def parse(text: str, today: date | None = None) -> Request:
+def parse(text: str, today: date | None = None) -> Legacy:
     if not (text or "").strip():
         return Call(projects.list_projects, write=False)
     first = text.split(None, 1)[0].lower()

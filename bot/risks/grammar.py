@@ -7,7 +7,7 @@ from typing import Any
 
 from bot import parsing
 from bot.errors import UsageError
-from bot.requests import HELP_WORDS, Call, Help, Modal, Request
+from bot.requests import HELP_WORDS, Call, Help, Legacy, Modal
 from bot.risks import service as risks
 from handlers.slack import forms, ids
 from handlers.slack.render.risks import USAGE
@@ -60,7 +60,7 @@ def _only(opts: dict[str, str], allowed: set[str], sub: str) -> None:
         raise UsageError(f"`/risk {parsing.echo(sub)}` does not take `{sorted(extra)[0]}=`.", USAGE)
 
 
-def parse(text: str) -> Request:
+def parse(text: str) -> Legacy:
     if not (text or "").strip():
         return Modal()
     first = text.split(None, 1)[0].lower()

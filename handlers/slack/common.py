@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from slack_bolt.async_app import AsyncAck
@@ -14,11 +15,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Actor, Deps
 from bot.errors import Refused, UsageError, UserError
 from bot.outcomes import Outcome
-from bot.requests import Call, Help
+from bot.requests import Call, Help, Request
+from handlers.slack.render.catalog import render
 from handlers.slack.render.common import plain_message
 from scheduler import jobs
 
 log = logging.getLogger(__name__)
+R = TypeVar("R", bound=Request)
 
 GUEST_REFUSAL = ("Sorry, guest accounts can give feedback (`/feedback`) and answer the check-ins sent to them, "
                  "but not this. Ask someone on the team if you need it.")
@@ -65,22 +68,55 @@ async def run_call(call: Call, deps: Deps, client: AsyncWebClient, team_id: str,
 
 async def deliver(outcome: Outcome, client: AsyncWebClient, say_to_requester: Callable[..., Awaitable[Any]]) -> None:
     """Show the reply, then make the posts; a failed post is told to the requester, not lost silently."""
-    await say_to_requester(**outcome.reply)
-    for part in outcome.more:
-        await say_to_requester(**part)
+    for view in (outcome.reply, *outcome.more):
+        for part in render(view):
+            await say_to_requester(**part)
     if outcome.reschedule:
         rhythm = jobs.running()
         if rhythm is not None:
             await rhythm.rebuild()
     for post in outcome.posts:
         try:
-            await client.chat_postMessage(channel=post.channel, **post.message)
+            for part in render(post.message):
+                await client.chat_postMessage(channel=post.channel, **part)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
             # Told as a failed post, never as a failed request: what was asked is saved already.
             error = e.response.get("error") if isinstance(e, SlackApiError) else type(e).__name__
             log.warning("chat.postMessage to %s failed: %s", post.channel, error)
             if post.on_fail:
                 await say_to_requester(**plain_message(post.on_fail))
+
+
+async def run_request(request: R, perform: Callable[..., Outcome], deps: Deps, client: AsyncWebClient,
+                      team_id: str, user_id: str) -> Outcome:
+    """Carry out a feature's typed request as this person: `perform(request, session=, actor=)` in
+    one unit of work (read-only when the request class says so). Raises `UserError` for a refusal
+    or bad input."""
+    if request.lookup_actor or not request.guests:
+        actor = await actor_of(deps, client, team_id, user_id, guests=request.guests)
+    else:  # open to everyone and better not known (giving feedback): the person is not looked up
+        actor = Actor(team_id, user_id)
+    work = functools.partial(perform, request)
+    if not request.write:
+        return await deps.db.read(work, actor=actor)
+    journal = deps.extras.get("journal")
+    fn = journal.within(work) if journal is not None else work  # done in the same unit of work
+    return await deps.db.write(fn, actor=actor)
+
+
+async def answer_request(request: R, perform: Callable[..., Outcome], *, deps: Deps, client: AsyncWebClient,
+                         respond: Callable[..., Awaitable[Any]], team_id: str, user_id: str) -> None:
+    """After ack(): carry out the request and answer through the command's response_url (else by DM)."""
+
+    async def say(**message: Any) -> None:
+        await respond_or_dm(respond, client, user_id, message)
+
+    try:
+        outcome = await run_request(request, perform, deps, client, team_id, user_id)
+    except UserError as e:
+        await say(**plain_message(str(e)))
+        return
+    await deliver(outcome, client, say)
 
 
 async def answer_command(call: Call, *, deps: Deps, client: AsyncWebClient, respond: Callable[..., Awaitable[Any]],

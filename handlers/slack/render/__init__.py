@@ -1,0 +1,30 @@
+"""Block Kit renderers of the core's views: pure functions from a view to Slack messages.
+
+`render(view)` is the one entry: each feature's module here registers its views on it
+(`@render.register`). A view renders to one message or more (a long list is split); core text
+(`str`) renders as a plain answer with its references drawn as Slack mentions.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+from typing import Any
+
+Message = dict[str, Any]
+
+
+@singledispatch
+def render(view: object) -> list[Message]:
+    raise TypeError(f"no Slack rendering for {type(view).__name__}")
+
+
+@render.register
+def _text(view: str) -> list[Message]:
+    from handlers.slack.render.common import plain_message
+
+    return [plain_message(view)]
+
+
+@render.register
+def _rendered(view: dict) -> list[Message]:  # type: ignore[type-arg]
+    return [view]
