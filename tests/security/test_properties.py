@@ -33,7 +33,7 @@ from bot.checkins import service as checkins
 from bot.errors import UsageError
 from bot.feedback import grammar as g_feedback
 from bot.projects import grammar as g_project
-from bot.requests import Call, Help, Modal
+from bot.requests import Call, Help, Modal, Request
 from bot.risks import grammar as g_risk
 from bot.risks import service as risks
 from bot.standups import grammar as g_standup
@@ -82,7 +82,7 @@ def test_command_text_gives_a_request_or_a_usage_error(command: str) -> None:
         except UsageError as e:
             assert e.message.strip() and "Traceback" not in str(e)
             return
-        assert isinstance(request, Call | Help | Modal | g_standup.SendNow)
+        assert isinstance(request, Call | Help | Modal | Request | g_standup.SendNow)
         if isinstance(request, Call):
             _fits(request)
         if isinstance(request, Help):
