@@ -36,12 +36,12 @@ TARGET_SHARE = 0.9
 
 async def fan_out(settings: Settings, project_id: int) -> tuple[Report, float]:
     """The poll, sent as the running bot sends it: pooled connections on this loop."""
-    deps = build_deps(settings)
     client = make_client(settings)
+    deps = build_deps(settings, client=client)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as pool:
         if isinstance(client, PooledWebClient):
             client.use_pool(pool)
-        rhythm = Rhythm(deps, client, build_scheduler(settings.bot_timezone))
+        rhythm = Rhythm(deps, build_scheduler(settings.bot_timezone))
         began = time.perf_counter()
         report = await send_poll(rhythm, TEAM, project_id, occurrence="bench-fanout")
         wall = time.perf_counter() - began

@@ -24,8 +24,9 @@ from sqlalchemy.engine import Engine
 
 from bench.common import machine, median
 from bench.seed import scratch_database
-from bot.deps import Actor
+from bot.people import Actor
 from bot.summaries import service as summaries
+from handlers.slack.render.catalog import render
 from storage import clock
 from storage.db import make_engine, session_scope
 from storage.models import Feedback, Project, Risk
@@ -104,8 +105,9 @@ def time_summary(engine: Engine, project: str | None, runs: int) -> list[float]:
         start = time.perf_counter()
         with session_scope(engine) as s:
             outcome = summaries.build(session=s, actor=actor, project_name=project)
+        msgs = render(outcome.reply)
         out.append(time.perf_counter() - start)
-        assert len(outcome.reply.get("blocks", [])) <= 50
+        assert msgs and all(len(m.get("blocks", [])) <= 50 for m in msgs)
     return out
 
 

@@ -1,4 +1,5 @@
-"""`python -m bot`: check the settings, migrate the database, serve."""
+"""`python -m bot`: check the settings, migrate the database, serve. `python -m bot console`: the
+terminal front end instead (`handlers.console`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ START_RETRY_S = 30
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["console"]:  # the terminal front end: no Slack settings needed
+        from handlers.console.main import main as console
+
+        return console(sys.argv[2:])
     try:
         settings = load_settings()
     except SettingsError as e:

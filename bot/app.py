@@ -3,29 +3,33 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_bolt.context.respond.internals import _build_message
 from slack_bolt.response import BoltResponse
+from slack_sdk.models.basic_objects import JsonObject
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 from sqlalchemy.engine import Engine
 
-from bot.deps import Database, Deps, People
-from bot.journal import CURRENT, Journal, journaled
+from bot.backlog import Backlog
+from bot.database import Database
+from bot.deps import Deps
+from bot.journal import CURRENT, Journal
+from bot.people import People
 from bot.settings import Settings
 from handlers import slack as slack_front_end
-from handlers.slack.errors import apology, apology_modal, guarded
-from handlers.slack.render.common import plain_message
+from handlers.slack.errors import apology, apology_modal
+from handlers.slack.journaling import journaled
+from handlers.slack.platform import SlackPlatform, slack_platform
+from handlers.slack.render.common import core_message
 from handlers.slack.retries import retry_handlers
 from storage.db import make_engine
 
@@ -36,124 +40,13 @@ log = logging.getLogger(__name__)
 BACKGROUND_LIMIT = 2
 
 
-class Slot:
-    """One listener's place in the `Backlog`: taken once, given back at its end or after `hold_s`,
-    whichever comes first, so that work waiting on Slack (a 429's Retry-After) never holds up the rest."""
-
-    def __init__(self, slots: asyncio.Semaphore, hold_s: float) -> None:
-        self.slots = slots
-        self.hold_s = hold_s
-        self.state = "free"  # -> "held" -> "returned"
-        self._timer: asyncio.TimerHandle | None = None
-
-    async def take(self) -> None:
-        if self.state != "free":
-            return
-        await self.slots.acquire()
-        self.state = "held"
-        self._timer = asyncio.get_running_loop().call_later(self.hold_s, self.give_back)
-
-    def give_back(self) -> None:
-        if self.state == "held":
-            self.slots.release()
-            if self._timer is not None:
-                self._timer.cancel()
-        self.state = "returned"
-
-
-class Backlog:
-    """How many listeners may be past their ack() at once; the others wait their turn.
-
-    Acks are never held: a listener's `ack()` answers Slack at once and only then waits for a
-    slot. Work after the ack (database, replies, posts) shares the process with the acks of
-    requests still arriving; unbounded, a burst of commands piles up enough of it to slow every
-    ack behind it. Bounded, the burst's work queues instead and is done a moment later."""
-
-    def __init__(self, limit: int, hold_s: float = 1.0) -> None:
-        self.limit = limit
-        self.hold_s = hold_s
-        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
-        self.journal: Journal | None = None  # set by create_app: slash commands are journaled before their ack
-        self.running: set[asyncio.Task[Any]] = set()  # listeners not finished yet (see `drain`)
-
-    async def drain(self, timeout_s: float) -> int:
-        """Wait for every listener still running (the work behind acks already sent), for at most
-        `timeout_s`; returns how many were still running then (they are cancelled)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        while True:
-            left = {t for t in self.running if not t.done() and t.get_loop() is loop}
-            if not left:
-                return 0
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                for task in left:
-                    task.cancel()
-                return len(left)
-            await asyncio.wait(left, timeout=remaining)
-
-    def slots(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[0] is not loop:
-            self._slots = (loop, asyncio.Semaphore(self.limit))
-        return self._slots[1]
-
-    def bound(self, listener: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        """`listener`, holding a slot from its ack() (or its start, if Bolt acks for it) to its end."""
-        sig = inspect.signature(listener)
-        names = set(sig.parameters)
-        params = list(sig.parameters.values())
-        if "ack" not in names:
-            at = sum(p.kind <= inspect.Parameter.POSITIONAL_OR_KEYWORD for p in params)
-            params.insert(at, inspect.Parameter("ack", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None))
-
-        async def run(**kwargs: Any) -> Any:
-            slot = Slot(self.slots(), self.hold_s)
-            ack = kwargs.get("ack")
-            task = asyncio.current_task()
-            if task is not None:
-                self.running.add(task)
-                task.add_done_callback(self.running.discard)
-
-            async def ack_then_wait(*args: Any, **kw: Any) -> Any:
-                result = await ack(*args, **kw)  # type: ignore[misc]
-                await slot.take()
-                return result
-
-            if "ack" in names and ack is not None:
-                kwargs["ack"] = ack_then_wait
-            else:
-                await slot.take()
-            try:
-                return await listener(**{k: v for k, v in kwargs.items() if k in names})
-            finally:
-                slot.give_back()
-                command_id = CURRENT.get()  # journaled by the app's middleware, see create_app
-                if command_id is not None and self.journal is not None:
-                    CURRENT.set(None)
-                    self.journal.close(command_id)
-
-        run.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-        run.__name__ = run.__qualname__ = getattr(listener, "__name__", "listener")
-        run.__doc__ = listener.__doc__
-        run.__module__ = listener.__module__
-        return run
-
-
 class BotApp(AsyncApp):
-    """Bolt's app with every listener wrapped by `handlers.slack.errors.guarded`, whoever registers it,
-    so that an error after ack() is answered instead of turning into an HTTP error, and bounded by
-    the app's `Backlog`."""
+    """Bolt's app, carrying the `Backlog` its listeners run in (see `handlers.slack.errors.guarded`,
+    which every listener is registered with) and that a stop drains (`bot.server.Runtime.drain`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.backlog = Backlog(BACKGROUND_LIMIT)
         super().__init__(*args, **kwargs)
-
-    def _register_listener(self, functions: Sequence[Any], *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        functions = list(functions)
-        wrapped = guarded(self.backlog.bound(functions[0]))
-        registered = super()._register_listener([wrapped, *functions[1:]], *args, **kwargs)
-        return functions[0] if len(functions) == 1 else registered
 
 
 class PooledWebClient(AsyncWebClient):
@@ -198,8 +91,28 @@ class PooledRespond(AsyncRespond):
         self.session = session
 
     async def __call__(self, text: str | dict[str, Any] = "", **kwargs: Any) -> WebhookResponse:  # type: ignore[override]
-        message = _build_message(**text) if isinstance(text, dict) else _build_message(text=text, **kwargs)
+        message = response_message(**text) if isinstance(text, dict) else response_message(text=text, **kwargs)
         return await AsyncWebhookClient(url=str(self.response_url), session=self.session).send_dict(message)
+
+
+def response_message(text: str = "", blocks: Sequence[dict[str, Any] | JsonObject] | None = None,
+                     attachments: Sequence[dict[str, Any] | JsonObject] | None = None,
+                     response_type: str | None = None, replace_original: bool | None = None,
+                     delete_original: bool | None = None, unfurl_links: bool | None = None,
+                     unfurl_media: bool | None = None, thread_ts: str | None = None,
+                     metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The body `respond()` posts to response_url, as Bolt's own builds it: the text always, blocks
+    and attachments when there are some, every other field only when given (an unknown one is a
+    TypeError, as with Bolt)."""
+    message: dict[str, Any] = {"text": text}
+    for key, items in (("blocks", blocks), ("attachments", attachments)):
+        if items:
+            message[key] = [item.to_dict() if isinstance(item, JsonObject) else item for item in items]
+    flags = {"response_type": response_type, "replace_original": replace_original,
+             "delete_original": delete_original, "unfurl_links": unfurl_links, "unfurl_media": unfurl_media,
+             "thread_ts": thread_ts, "metadata": metadata}
+    message.update((key, value) for key, value in flags.items() if value is not None)
+    return message
 
 
 def make_client(settings: Settings) -> AsyncWebClient:
@@ -212,16 +125,20 @@ def make_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-def build_deps(settings: Settings, engine: Engine | None = None) -> Deps:
+def build_deps(settings: Settings, engine: Engine | None = None, client: AsyncWebClient | None = None) -> Deps:
+    """Deps over Slack: one Web API client (`client`, else a new one) behind every port, and the
+    Bolt app made by `create_app` with these deps uses it too."""
     engine = engine or make_engine(settings.database_url)
     db = Database(engine)
-    return Deps(settings=settings, engine=engine, db=db, people=People(db=db, managers=settings.managers))
+    platform = slack_platform(client or make_client(settings))
+    return Deps(settings=settings, engine=engine, db=db, platform=platform,
+                people=People(db=db, managers=settings.managers, directory=platform.directory))
 
 
 def create_app(settings: Settings, *, deps: Deps | None = None) -> AsyncApp:
     deps = deps or build_deps(settings)
     app = BotApp(
-        client=make_client(settings),
+        client=deps.platform.client if isinstance(deps.platform, SlackPlatform) else make_client(settings),
         # Bolt's own loggers copy this one's level (else the root's, DEBUG when LOG_LEVEL=DEBUG),
         # so the cap bot.logs puts on "slack_bolt" holds: its DEBUG lines carry request bodies.
         logger=logging.getLogger("slack_bolt"),
@@ -233,11 +150,12 @@ def create_app(settings: Settings, *, deps: Deps | None = None) -> AsyncApp:
 
     journal = Journal(deps.engine)
     if journal.enabled:
-        app.backlog.journal = deps.extras["journal"] = journal
+        app.backlog.journal = deps.journal = journal
 
     @app.middleware
     async def inject_deps(context: AsyncBoltContext, body: dict[str, Any], next: Any) -> Any:  # noqa: A002
         context["deps"] = deps
+        context["backlog"] = app.backlog  # the listeners' turns (handlers.slack.errors.guarded)
         pool = context.client.session
         if pool is not None and context.response_url:
             context["respond"] = PooledRespond(response_url=context.response_url, session=pool)
@@ -263,16 +181,16 @@ async def on_error(error: Exception, body: dict[str, Any], response: BoltRespons
         if kind == "view_submission":
             payload = {"response_action": "push", "view": apology_modal(text)}
         else:
-            payload = {"response_type": "ephemeral", **plain_message(text)}
+            payload = {"response_type": "ephemeral", **core_message(text)}
         return BoltResponse(status=200, body=json.dumps(payload),
                             headers={"content-type": "application/json;charset=utf-8"})
     try:
         if respond is not None and (body.get("response_url") or body.get("response_urls")):
-            await respond(response_type="ephemeral", replace_original=False, **plain_message(text))
+            await respond(response_type="ephemeral", replace_original=False, **core_message(text))
         else:
             user = body.get("user_id") or (body.get("user") or {}).get("id")
             if user:
-                await client.chat_postMessage(channel=user, **plain_message(text))
+                await client.chat_postMessage(channel=user, **core_message(text))
     except Exception:  # noqa: BLE001 - the apology itself failed; the log already has the cause
         log.warning("could not tell the user about the error", exc_info=True)
     return None

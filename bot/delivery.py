@@ -4,27 +4,26 @@
    before sending; the unique key means a second process (or a second run)
    inserts nothing and so sends nothing.
 2. The inserting process owns the row for a lease and sends it; the row ends
-   `sent` (with the message's channel and ts) or `failed` (with Slack's error).
+   `sent` (with the message's channel and ts) or `failed` (with the platform's error).
 3. A row left `pending` by a crash is recovered at start, or by any instance
-   once its lease runs out. If an earlier attempt may have reached Slack, the
-   DM's history is checked for the message's metadata key before sending again.
-4. A message too long for one Slack message is one row with several parts, sent
-   in order (the follow-ups as thread replies when `thread` is set); each part
-   carries its own metadata key, so a retry sends only the parts not yet posted.
-   The row ends `sent` with the first part's channel and ts, and every part's
-   (channel, ts) under `posted` in its payload.
+   once its lease runs out. If an earlier attempt may have reached the platform,
+   the conversation is asked for the message's key before sending again.
+4. A view is rendered into its parts by the platform's `bot.ports.Sender` when
+   its row is written, so the row holds exactly what is sent. A message too long
+   for one platform message is one row with several parts, sent in order (the
+   follow-ups as thread replies when `thread` is set); each part carries its own
+   key, so a retry sends only the parts not yet posted. The row ends `sent` with
+   the first part's channel and ts, and every part's (channel, ts) under `posted`
+   in its payload.
 
-Fan-out goes through a small number of concurrent senders sharing one
-`handlers.slack.pacing.Pacer`: a 429 (Slack took nothing) makes every sender wait out its
-Retry-After, and later sends are spaced a little under the rate that got
-through, so a large fan-out runs close to the allowed rate. One failing
-recipient never stops the rest.
+Fan-out goes through a small number of concurrent senders; the `Sender` paces
+them to the rate the platform allows (waiting out its rate limits itself). One
+failing recipient never stops the rest.
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import logging
 import os
@@ -34,14 +33,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.deps import Database
+from bot.database import Database
 from bot.errors import Unavailable
-from handlers.slack.pacing import Pacer, retry_after
+from bot.ports import Part, Posted, PostFailed, Sender
 from storage.models_rhythm import Delivery
 from storage.repositories import deliveries as ledger
 
@@ -51,8 +45,7 @@ HOST = socket.gethostname()
 INSTANCE = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 METADATA_TYPE = "bot_delivery"
 MAX_ATTEMPTS = 5
-MAX_RATE_LIMITED = 30  # 429s waited out for one message before it is left for a later pass
-RETRYABLE = {"ratelimited", "service_unavailable", "internal_error", "fatal_error", "request_timeout"}
+HISTORY_MARGIN = timedelta(minutes=1)  # the platform's clock may run behind ours
 
 
 @dataclass
@@ -60,17 +53,19 @@ class Envelope:
     what: str  # e.g. "checkin:12"
     recipient: str  # a user id (sent as a DM) or a channel id
     occurrence: str
-    message: Any  # a view (see bot.outcomes), rendered by the recipient's front end
-    more: list[Any] = field(default_factory=list)  # further parts of one long message
+    message: Any  # a view (see bot.outcomes), rendered by the platform's `Sender` when the row is written
+    more: list[Any] = field(default_factory=list)  # further views of one long message
     thread: bool = False  # the further parts as replies in the first part's thread
 
-    def payload(self) -> str:
-        if not self.more:
-            return json.dumps(self.message)
-        return json.dumps({"parts": [self.message, *self.more], "thread": self.thread})
+    def payload(self, sender: Sender) -> str:
+        """The row's payload: the parts the views render to (one part: the part itself)."""
+        parts = [part for view in (self.message, *self.more) for part in sender.parts(view)]
+        if len(parts) == 1:
+            return json.dumps(parts[0])
+        return json.dumps({"parts": parts, "thread": self.thread})
 
 
-def parts_of(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
+def parts_of(payload: dict[str, Any]) -> tuple[list[Part], bool]:
     """A row's messages in order, and whether the follow-ups go in the first one's thread."""
     if "parts" in payload:
         return list(payload["parts"]), bool(payload.get("thread"))
@@ -83,7 +78,7 @@ class Report:
     failed: int = 0
     skipped: int = 0  # keys that already existed: never sent twice
     retry: int = 0  # left pending for a later attempt
-    errors: dict[str, str] = field(default_factory=dict)  # recipient -> Slack error
+    errors: dict[str, str] = field(default_factory=dict)  # recipient -> the platform's error
 
 
 def _key(row: Delivery, part: int = 0) -> str:
@@ -112,32 +107,20 @@ def dead_local_owners(owners: set[str]) -> set[str]:
 
 
 class Deliverer:
-    def __init__(self, db: Database, client: AsyncWebClient, *, owner: str = INSTANCE, concurrency: int = 4,
+    def __init__(self, db: Database, sender: Sender, *, owner: str = INSTANCE, concurrency: int = 4,
                  lease: timedelta = timedelta(minutes=10)) -> None:
         self.db = db
-        self.client = client
+        self.sender = sender
         self.owner = owner
         self.concurrency = concurrency
         self.lease = lease
-        self.pacer = Pacer()
         # Rows of ours the database kept us from finishing (it went away mid-send): the next
         # recovery pass takes them up again, since no other instance will while we live.
         self.unfinished: set[int] = set()
 
-    def _rendered(self, e: Envelope) -> Envelope:
-        """An envelope whose message is a view, with the view rendered (its parts in order)."""
-        if isinstance(e.message, dict) and all(isinstance(m, dict) for m in e.more):
-            return e
-        from handlers.slack.render.catalog import render  # for now; the sender will render
-
-        parts = [part for view in (e.message, *e.more) for part in render(view)]
-        return Envelope(what=e.what, recipient=e.recipient, occurrence=e.occurrence, message=parts[0],
-                        more=parts[1:], thread=e.thread)
-
     async def send_all(self, team_id: str, envelopes: list[Envelope]) -> Report:
-        envelopes = [self._rendered(e) for e in envelopes]
         rows = [{"what": e.what, "recipient": e.recipient, "occurrence": e.occurrence,
-                 "payload": e.payload()} for e in envelopes]
+                 "payload": e.payload(self.sender)} for e in envelopes]
         ids = await self.db.write(ledger.claim_new, team_id=team_id, rows=rows, owner=self.owner, lease=self.lease)
         report = await self.send_ids(ids)
         report.skipped = len(envelopes) - len(ids)
@@ -181,86 +164,40 @@ class Deliverer:
             return
         payload = json.loads(row.payload or "{}")
         parts, thread = parts_of(payload)
-        done: dict[int, tuple[str, str]] = {}
+        done: dict[int, Posted] = {}
         if row.attempts > 1:
             done = await self._already_posted(row, len(parts))
         try:
             for i, part in enumerate(parts):
                 if i in done:
                     continue
-                if thread and i > 0:
-                    part = {**part, "thread_ts": done[0][1]}
-                resp = await self._post(row, part, _key(row, i))
-                done[i] = (str(resp.get("channel") or row.recipient), str(resp.get("ts")))
-        except SlackApiError as e:
-            error = str(e.response.get("error") or f"http_{e.response.status_code}")
-            transient = error in RETRYABLE or e.response.status_code == 429 or e.response.status_code >= 500
-            if transient and row.attempts < MAX_ATTEMPTS:
-                await self._retry_later(delivery_id, error, report)
+                done[i] = await self.sender.send(row.recipient, part, _key(row, i),
+                                                 thread=done[0] if thread and i > 0 else None)
+        except PostFailed as e:
+            if e.transient and row.attempts < MAX_ATTEMPTS:
+                await self._retry_later(delivery_id, e.error, report)
                 return
-            log.warning("delivery %s to %s failed: %s", row.what, row.recipient, error)
-            await self.db.write(ledger.mark, delivery_id=delivery_id, status="failed", error=error)
+            log.warning("delivery %s to %s failed: %s", row.what, row.recipient, e.error)
+            await self.db.write(ledger.mark, delivery_id=delivery_id, status="failed", error=e.error)
             report.failed += 1
-            report.errors[row.recipient] = error
-            return
-        except (aiohttp.ClientError, TimeoutError) as e:
-            if row.attempts < MAX_ATTEMPTS:
-                await self._retry_later(delivery_id, type(e).__name__, report)
-            else:
-                await self.db.write(ledger.mark, delivery_id=delivery_id, status="failed", error=type(e).__name__)
-                report.failed += 1
+            report.errors[row.recipient] = e.error
             return
         posted = None
         if len(parts) > 1:
-            posted = json.dumps({**payload, "posted": [list(done[i]) for i in range(len(parts))]})
-        await self.db.write(ledger.mark, delivery_id=delivery_id, status="sent", channel=done[0][0],
-                            ts=done[0][1], payload=posted)
+            posted = json.dumps({**payload, "posted": [[done[i].channel, done[i].ts] for i in range(len(parts))]})
+        await self.db.write(ledger.mark, delivery_id=delivery_id, status="sent", channel=done[0].channel,
+                            ts=done[0].ts, payload=posted)
         report.sent += 1
 
-    async def _post(self, row: Delivery, message: dict[str, Any], key: str) -> Any:
-        """chat.postMessage in the pacer's time; a 429 (nothing was posted) is waited out and sent again."""
-        sender = copy.copy(self.client)  # the same client less its own 429 retries: the pacer does them for all
-        sender.retry_handlers = [h for h in self.client.retry_handlers
-                                 if not isinstance(h, AsyncRateLimitErrorRetryHandler)]
-        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
-        for tries_left in range(MAX_RATE_LIMITED, -1, -1):
-            await self.pacer.turn()
-            try:
-                resp = await sender.chat_postMessage(channel=row.recipient, metadata=metadata, **message)
-            except SlackApiError as e:
-                if e.response.status_code != 429 or not tries_left:
-                    raise
-                self.pacer.limited(retry_after(e.response.headers))
-                continue
-            self.pacer.sent()
-            return resp
-        raise AssertionError("unreachable")
-
     async def _retry_later(self, delivery_id: int, error: str, report: Report) -> None:
-        """It may or may not have reached Slack: leave it pending, free for the next recovery pass."""
+        """It may or may not have reached the platform: leave it pending, free for the next recovery pass."""
         log.warning("delivery %d not confirmed (%s); will retry", delivery_id, error)
         await self.db.write(ledger.release, delivery_id=delivery_id, error=error)
         report.retry += 1
 
-    async def _already_posted(self, row: Delivery, parts: int = 1) -> dict[int, tuple[str, str]]:
-        """Which parts did earlier attempts post? Their keys in the conversation's recent history
-        (part -> (channel, ts)); thread replies are not in it, so they are sent again."""
-        try:
-            channel = row.channel or row.recipient
-            if channel[:1] in ("U", "W"):
-                opened = await self.client.conversations_open(users=channel)
-                channel = opened["channel"]["id"]
-            oldest = f"{row.created_at.timestamp() - 60:.6f}"
-            resp = await self.client.conversations_history(channel=channel, oldest=oldest, limit=200,
-                                                           include_all_metadata=True)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError, KeyError, TypeError) as e:
-            log.info("could not check history before resending (%s); sending", type(e).__name__)
-            return {}
+    async def _already_posted(self, row: Delivery, parts: int = 1) -> dict[int, Posted]:
+        """Which parts did earlier attempts post? Their keys in the conversation (part -> where)."""
         keys = {_key(row, i): i for i in range(parts)}
-        found: dict[int, tuple[str, str]] = {}
-        for m in resp.get("messages") or []:
-            meta = m.get("metadata") or {}
-            key = (meta.get("event_payload") or {}).get("key")
-            if meta.get("event_type") == METADATA_TYPE and key in keys:
-                found[keys[key]] = (channel, str(m.get("ts")))
-        return found
+        found = await self.sender.already_posted(row.channel or row.recipient, list(keys),
+                                                 row.created_at - HISTORY_MARGIN)
+        return {keys[key]: where for key, where in found.items() if key in keys}

@@ -13,7 +13,7 @@
    with its answer, any other that it was not done and should be sent again.
 
 `/feedback` with `anon`, or alone (its form can make it anonymous), is not journaled: the author
-of anonymous feedback is never stored.
+of anonymous feedback is never stored (each front end says which of its commands are journaled).
 """
 
 from __future__ import annotations
@@ -33,11 +33,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from bot.database import DB_DOWN, Database
 from bot.delivery import INSTANCE, Deliverer, Envelope, dead_local_owners
-from bot.deps import DB_DOWN, Database
 from bot.errors import Unavailable
-from handlers.slack import ids
-from handlers.slack.render.common import plain_message, section
 from storage import clock
 from storage.db import BUSY_TIMEOUT_MS, PG_CONNECT_TIMEOUT_S, is_sqlite, make_engine, session_scope
 from storage.models_rhythm import PendingCommand
@@ -59,18 +57,8 @@ SHOWN_TEXT = 300  # characters of a command's text quoted back to its author
 WRITE_TIMEOUT_S = 1.0
 
 # The journal row of the command the current task is carrying out (contextvars follow it into the
-# database threads, see `bot.deps.Database`).
+# database threads, see `bot.database.Database`).
 CURRENT: ContextVar[int | None] = ContextVar("pending_command", default=None)
-
-
-def journaled(body: dict[str, Any]) -> bool:
-    """Whether a slash command is journaled: all but feedback that is or may become anonymous
-    (`anon`, or the form, where it can be chosen)."""
-    command = str(body.get("command") or "")
-    if command not in ids.COMMANDS or not body.get("user_id"):
-        return False
-    text = str(body.get("text") or "").strip().lower()
-    return not (command == ids.FEEDBACK and (not text or "anon" in text))
 
 
 SIDECAR_TABLE = """CREATE TABLE IF NOT EXISTS pending_command (
@@ -265,7 +253,8 @@ class Journal:
             command_id = CURRENT.get()
             if command_id is not None:
                 reply = getattr(result, "reply", None)
-                repo.mark_done(session=session, command_id=command_id, reply=json.dumps(reply, default=str))
+                kept = reply if isinstance(reply, str | dict) else None  # core text (or a stored message)
+                repo.mark_done(session=session, command_id=command_id, reply=json.dumps(kept, default=str))
             return result
 
         return run
@@ -316,18 +305,26 @@ class Journal:
         return await asyncio.get_running_loop().run_in_executor(self._pool(), run)
 
 
-def notice(row: PendingCommand) -> dict[str, Any]:
-    """The DM to the author of a command left unfinished."""
+def notice(row: PendingCommand) -> str:
+    """The DM to the author of a command left unfinished (core text)."""
     text = row.text if len(row.text) <= SHOWN_TEXT else row.text[:SHOWN_TEXT] + "…"
     typed = f"{row.command} {text}".strip().replace("`", "'")
     when = _aware(row.received_at).strftime("%Y-%m-%d %H:%M UTC")
     if row.status == "done":
-        head = f"Your command `{typed}` (received at {when}) was done, but its answer did not reach you:"
-        reply = json.loads(row.reply or "null") or {}
-        return {"text": f"{head} {reply.get('text') or ''}".strip(),
-                "blocks": [section(head), *(reply.get("blocks") or plain_message(reply.get("text") or " ")["blocks"])]}
-    return plain_message(f"Your command `{typed}` (received at {when}) was not done: I was stopped before "
-                         "I could carry it out. Please send it again.")
+        head = f"Your command `{typed}` (received at {when}) was done, but its answer did not reach you"
+        answer = answer_text(json.loads(row.reply or "null"))
+        return f"{head}:\n{answer}" if answer else f"{head}."
+    return (f"Your command `{typed}` (received at {when}) was not done: I was stopped before "
+            "I could carry it out. Please send it again.")
+
+
+def answer_text(reply: Any) -> str:
+    """The text of a stored answer: core text, or the `text` of a message stored as it was sent."""
+    if isinstance(reply, str):
+        return reply.strip()
+    if isinstance(reply, dict):
+        return str(reply.get("text") or "").strip()
+    return ""
 
 
 def _aware(at: datetime) -> datetime:

@@ -1,9 +1,10 @@
-"""Parsing of slash-command text as Slack sends it (`should_escape: true`).
+"""Parsing of a command's text, in the core's text (`bot.text`): each front end first turns its
+platform's text into it (Slack: `handlers.slack.text.to_core`).
 
 Options are `key=value` words anywhere after the sub-command; a value may be
 quoted with straight or curly quotes (`key="several words"`, `key=“a b”`). A
-word that starts with a quote is free text even if it holds `=`. Mentions
-arrive escaped: `<@U123|name>`, `<#C123|name>`.
+word that starts with a quote is free text even if it holds `=`. People and
+channels are the core's reference tokens (`text.person`, `text.place`).
 """
 
 from __future__ import annotations
@@ -16,17 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot import text as core_text
 from bot.errors import UsageError
-from handlers.slack.render.common import safe
 from storage import clock
 
 OPEN_QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“", "«": "»", "‘": "’", "’": "’"}
 CLOSE_QUOTES = set('"”“»’')
 OPTION = re.compile(r"^([A-Za-z][A-Za-z_-]*)=(.*)$", re.S)
-# Slack's ids are short; anything longer than the 32 characters they are stored in is not one.
-SLACK_ID = r"[A-Z0-9]{1,31}"
-USER = re.compile(rf"^<@([UW]{SLACK_ID})(?:\|[^>]*)?>$")
-CHANNEL = re.compile(rf"^<#([CG]{SLACK_ID})(?:\|([^>]*))?>$")
+MAX_ID = 32  # the most characters an id of a person or conversation is stored in
 
 
 @dataclass
@@ -85,11 +83,6 @@ def tokenize(text: str) -> list[Token]:
                     i += 1
                 i += 1  # the closing quote (or the end)
                 continue
-            end = text.find(">", i) if ch == "<" else -1
-            if end != -1:  # Slack's escapes (`<@U1|name>`) stay whole; a literal < arrives as &lt;
-                buf.append(text[i:end + 1])
-                i = end + 1
-                continue
             buf.append(ch)
             i += 1
         tokens.append(Token("".join(buf), starts_quoted, text[start:i], sep))
@@ -123,7 +116,7 @@ def parse(
     text_started = False
     for tok in tokens:
         m = None if tok.quoted else OPTION.match(tok.text)
-        if m and not USER.match(tok.text):
+        if m and person(tok.text) is None:
             key = aliases.get(m.group(1).lower(), m.group(1).lower())
             if key not in allowed:
                 known = ", ".join(f"{k}=" for k in sorted(allowed)) or "none"
@@ -151,52 +144,6 @@ def strip_nul(text: str) -> str:
     return text.replace("\x00", "")
 
 
-BROADCASTS = {"channel", "here", "everyone"}
-MARKUP = re.compile(r"<([^<>]*)>")  # one piece of Slack markup; a literal < or > arrives as &lt; / &gt;
-SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-ENTITY = re.compile(r"&(amp|lt|gt);")
-_DECODE = {"amp": "&", "lt": "<", "gt": ">"}
-
-
-def link_text(url: str, label: str | None) -> str:
-    """A link as text that shows where it leads: the URL, after its label when that says something else."""
-    label = (label or "").strip()
-    bare = SCHEME.sub("", url).removeprefix("//")
-    if not label or label in (url, bare, bare.rstrip("/")):
-        return url
-    return f"{label} ({url})"
-
-
-def unescape(text: str) -> str:
-    """Slack's escaped text as the person meant it, as plain text to store and show.
-
-    Mentions of one person stay `<@U…>` and channel references `<#C…>` (harmless, and live when shown
-    back); broadcasts become the words `@channel`, `@here`, `@everyone`, user groups `@name`, and a link
-    its label with the real URL (`link_text`). Slack's three entities are decoded exactly once, after the
-    markup is read, so text typed as `&lt;!channel&gt;` is kept as the characters `<!channel>`, which
-    `handlers.slack.render.common.safe` escapes again on output.
-    """
-
-    def markup(m: re.Match[str]) -> str:
-        target, _, label = m.group(1).partition("|")
-        if user := USER.match(f"<{target}>"):
-            return f"<@{user.group(1)}>"
-        if channel := CHANNEL.match(f"<{target}>"):
-            return f"<#{channel.group(1)}>"
-        if target.startswith("!"):
-            name = target[1:]
-            if name in BROADCASTS:
-                return f"@{name}"
-            if name.startswith("subteam^"):
-                return f"@{label.lstrip('@')}" if label.strip("@ ") else "@group"
-            return label or name  # `<!date^…|fallback>` and the like: the words Slack would show
-        if SCHEME.match(target):
-            return link_text(target, label)
-        return m.group(0)
-
-    return ENTITY.sub(lambda m: _DECODE[m.group(1)], MARKUP.sub(markup, text))
-
-
 MAX_BUTTON_JSON = 3000  # Slack's limits: a button's value 2,000 characters, a form's private_metadata 3,000
 
 
@@ -220,23 +167,36 @@ def blank(text: str) -> bool:
 
 
 def plain(text: str) -> str:
-    """Free text for storage: see `unescape`; outer white space dropped, and nothing visible is ''."""
-    v = unescape(text).strip()
+    """Free text for storage: outer white space dropped, and nothing visible is ''."""
+    v = text.strip()
     return "" if blank(v) else v
 
 
 def echo(raw: str) -> str:
-    """Command text as it may be quoted back in a reply (mrkdwn): decoded once, escaped once."""
-    return safe(unescape(raw))
+    """Command text as it may be quoted back in a reply. Core text is never escaped here: each
+    front end escapes whatever it shows, exactly once."""
+    return raw
+
+
+def person(value: str) -> str | None:
+    """The id of the one person `value` refers to, if it is exactly a reference to one."""
+    found = core_text.person_id(value.strip())
+    return found if found and len(found) <= MAX_ID else None
+
+
+def place(value: str) -> str | None:
+    """The id of the one conversation `value` refers to, if it is exactly a reference to one."""
+    found = core_text.place_id(value.strip())
+    return found if found and len(found) <= MAX_ID else None
 
 
 def user_id(value: str, what: str, usage: str | None = None) -> str:
-    m = USER.match(value.strip())
-    if not m:
+    found = person(value)
+    if found is None:
         raise UsageError(
-            f"`{what}=` needs a person mentioned with @ (pick them from Slack's list), not `{echo(value)}`.", usage
+            f"`{what}=` needs a person mentioned with @ (pick them from the list), not `{echo(value)}`.", usage
         )
-    return m.group(1)
+    return found
 
 
 def user_ids(value: str, what: str, usage: str | None = None) -> list[str]:
@@ -252,12 +212,12 @@ def user_ids(value: str, what: str, usage: str | None = None) -> list[str]:
 
 
 def channel_id(value: str, what: str, usage: str | None = None) -> str:
-    m = CHANNEL.match(value.strip())
-    if not m:
+    found = place(value)
+    if found is None:
         raise UsageError(
-            f"`{what}=` needs a channel picked with # from Slack's list (e.g. #sales), not `{echo(value)}`.", usage
+            f"`{what}=` needs a channel picked with # from the list (e.g. #sales), not `{echo(value)}`.", usage
         )
-    return m.group(1)
+    return found
 
 
 def int_in(value: str, what: str, low: int, high: int, usage: str | None = None) -> int:

@@ -1,13 +1,16 @@
 """What the core needs from a chat platform, as protocols each front end implements.
 
 Flows and the ledger reach people only through these: a `Messenger` posts, updates and deletes
-messages (views, rendered by the front end), a `Directory` says who a person is. The Slack front
-end implements them over the Web API (`handlers/slack/`), others over their own platform.
+messages (views, rendered by the front end), a `Directory` says who a person is, and a `Sender`
+is how the delivery ledger (`bot.delivery`) stores and sends its messages exactly once. The Slack
+front end implements them over its Web API, others over their own platform;
+`Platform` holds one of each.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 
@@ -54,6 +57,13 @@ class Messenger(Protocol):
         """Remove the message at `where`. Raises `PostFailed`."""
         ...
 
+    async def redraw(self, where: list[Posted], view: Any) -> list[Posted]:
+        """Show `view` in place of a message posted in parts (`where`, the first one's thread holding
+        the rest): each part edited, parts it needs beyond those added to the thread, parts it no
+        longer needs removed. Best effort, never raises: a part that could not be edited keeps its
+        place, one that could not be added is left out. Returns where the parts are now."""
+        ...
+
 
 class Directory(Protocol):
     async def profile(self, team_id: str, user_id: str) -> Profile | None:
@@ -63,3 +73,41 @@ class Directory(Protocol):
     async def bot_user_id(self, team_id: str) -> str | None:
         """The bot's own id in this workspace, or None when the platform could not say."""
         ...
+
+    async def own_team(self) -> str | None:
+        """The workspace the bot is installed in, or None when the platform could not say."""
+        ...
+
+
+Part = dict[str, Any]  # one message as the ledger stores it: the platform's own JSON
+
+
+class Sender(Protocol):
+    """What the delivery ledger needs to send a row exactly once.
+
+    A view is rendered into parts when its row is written (the row then holds what is sent, so a
+    process that recovers it needs nothing else); each part is sent with a key of its own, and
+    after a crash the conversation is asked which keys are there already."""
+
+    def parts(self, view: Any) -> list[Part]:
+        """`view` as the messages to send, in order (a stored part passes through unchanged)."""
+        ...
+
+    async def send(self, recipient: str, part: Part, key: str, *, thread: Posted | None = None) -> Posted:
+        """Post `part` to `recipient` (a person's id: by DM), marked with `key`; in `thread`'s thread
+        when given. Waits out rate limits itself. Raises `PostFailed`."""
+        ...
+
+    async def already_posted(self, conversation: str, keys: list[str], since: datetime) -> dict[str, Posted]:
+        """Which of `keys` were posted in `conversation` (a person's id: their DM) since `since`.
+        Empty when the platform could not say: the caller then sends again."""
+        ...
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A chat platform as the core reaches it."""
+
+    messenger: Messenger
+    directory: Directory
+    sender: Sender

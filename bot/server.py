@@ -31,6 +31,8 @@ from storage.db import ping
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+    from scheduler.runtime import Rhythm
+
 log = logging.getLogger(__name__)
 HTTP_TIMEOUT_S = 15
 # On a stop, how long the work behind acks already sent may take to finish (within the 10 s a
@@ -50,8 +52,7 @@ class Runtime:
         self.deps = deps or build_deps(settings)
         self.app: AsyncApp = create_app(settings, deps=self.deps)
         self.scheduler = build_scheduler(settings.bot_timezone)
-        self.deps.extras["scheduler"] = self.scheduler
-        self.deps.extras["client"] = self.app.client
+        self.rhythm: Rhythm | None = None
         self.http: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
@@ -62,8 +63,7 @@ class Runtime:
         if isinstance(self.app.client, PooledWebClient):
             self.app.client.use_pool(self.http)
         self.scheduler.start()
-        self.rhythm = Rhythm(self.deps, self.app.client, self.scheduler)
-        self.deps.extras["rhythm"] = self.rhythm
+        self.rhythm = self.deps.rhythm = Rhythm(self.deps, self.scheduler)
         await self.rhythm.start()
         log.info("scheduler started")
 
@@ -89,9 +89,9 @@ class Runtime:
         await self.drain()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        from scheduler import jobs
-
-        jobs.bind(None)
+        if self.rhythm is not None:
+            self.rhythm.close()
+            self.deps.rhythm = None
         if self.http is not None:
             await self.http.close()
         await asyncio.to_thread(self.deps.engine.dispose)

@@ -4,44 +4,70 @@ Each job works out which occurrence it serves from its trigger and the clock,
 records it in `job_run`, and sends through the delivery ledger. Running a job
 twice for one occurrence (two instances, or a restart within the grace) is
 harmless: the ledger sends each message once.
+
+A job's first argument is the key of the `Rhythm` it runs for: every `Rhythm` registers itself
+here when built (`register`), and a job finds it with `runtime(key)`. Job arguments are thus
+plain ids, as a job store could keep them, and two runtimes in one process (tests, a bench)
+never run each other's jobs. The registry holds its runtimes weakly: one that is gone is gone
+from here too.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
+import weakref
 from collections.abc import Awaitable, Callable
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import Protocol
 
+from bot.deps import Rhythm as FlowRhythm
 from bot.errors import Unavailable
 from storage.repositories import runs
 
-if TYPE_CHECKING:
-    from scheduler.runtime import Rhythm
-
 log = logging.getLogger(__name__)
 
-_rhythm: Rhythm | None = None
+
+class Keyed(Protocol):
+    job_key: str  # what `job_run` records, with the occurrence
 
 
-def bind(rhythm: Rhythm | None) -> None:
-    global _rhythm
-    _rhythm = rhythm
+class Rhythm(FlowRhythm, Protocol):
+    """What a job needs of its runtime (`scheduler.runtime.Rhythm` is the one there is)."""
+
+    failed: set[str]  # ids of jobs the database kept from running
+
+    def occurrence_now(self, job_id: str) -> tuple[Keyed, str] | None: ...
+
+    async def catch_up(self) -> None: ...
+
+    async def rebuild_if_changed(self) -> None: ...
+
+    async def retry_failed(self, now: datetime | None = None) -> None: ...
+
+_runtimes: weakref.WeakValueDictionary[str, Rhythm] = weakref.WeakValueDictionary()
 
 
-def running() -> Rhythm | None:
-    """The runtime of this process, if started (commands use it to apply schedule changes at once)."""
-    return _rhythm
+def register(rhythm: Rhythm) -> str:
+    """Make `rhythm` reachable by the jobs; returns the key they are given."""
+    key = uuid.uuid4().hex[:12]
+    _runtimes[key] = rhythm
+    return key
 
 
-def current() -> Rhythm:
-    if _rhythm is None:
-        raise RuntimeError("the scheduler runtime is not started")
-    return _rhythm
+def unregister(key: str) -> None:
+    _runtimes.pop(key, None)
 
 
-async def _occurrence(job_id: str, team_id: str) -> str | None:
-    r = current()
+def runtime(key: str) -> Rhythm:
+    """The runtime a job was scheduled by. Raises `LookupError` if it was closed."""
+    try:
+        return _runtimes[key]
+    except KeyError:
+        raise LookupError(f"no scheduler runtime {key!r} in this process") from None
+
+
+async def _occurrence(r: Rhythm, job_id: str, team_id: str) -> str | None:
     got = r.occurrence_now(job_id)
     if got is None:
         log.info("%s: no occurrence due now", job_id)
@@ -51,71 +77,78 @@ async def _occurrence(job_id: str, team_id: str) -> str | None:
     return occ
 
 
-async def _run(job_id: str, body: Callable[[], Awaitable[None]]) -> None:
+async def _run(r: Rhythm, job_id: str, body: Callable[[], Awaitable[None]]) -> None:
     """A job the database kept from running is tried again by the sweep (`Rhythm.retry_failed`),
     so an outage during its fire time delays the occurrence instead of losing it."""
     try:
         await body()
     except Unavailable:
         log.warning("%s: database unavailable; the sweep will try again", job_id)
-        current().failed.add(job_id)
+        r.failed.add(job_id)
 
 
-async def checkin_job(team_id: str, project_id: int) -> None:
+async def checkin_job(rhythm_key: str, team_id: str, project_id: int) -> None:
     from bot.checkins import flows as checkins
 
+    r = runtime(rhythm_key)
     job_id = f"checkin:{team_id}:{project_id}"
 
     async def body() -> None:
-        occ = await _occurrence(job_id, team_id)
+        occ = await _occurrence(r, job_id, team_id)
         if occ:
-            await checkins.send_poll(current(), team_id, project_id, occurrence=occ)
+            await checkins.send_poll(r, team_id, project_id, occurrence=occ)
 
-    await _run(job_id, body)
+    await _run(r, job_id, body)
 
 
-async def standup_job(team_id: str, standup_id: int, tz: str) -> None:
+async def standup_job(rhythm_key: str, team_id: str, standup_id: int, tz: str) -> None:
     from bot.standups import flows as standups
 
+    r = runtime(rhythm_key)
     job_id = f"standup:{team_id}:{standup_id}:{tz}"
 
     async def body() -> None:
-        occ = await _occurrence(job_id, team_id)
+        occ = await _occurrence(r, job_id, team_id)
         if occ:
-            await standups.prompt(current(), team_id, standup_id, tz=tz, day=date.fromisoformat(occ))
+            await standups.prompt(r, team_id, standup_id, tz=tz, day=date.fromisoformat(occ))
 
-    await _run(job_id, body)
+    await _run(r, job_id, body)
 
 
-async def summary_job(team_id: str, user_id: str) -> None:
+async def summary_job(rhythm_key: str, team_id: str, user_id: str) -> None:
     from bot.summaries import flows as summaries
 
+    r = runtime(rhythm_key)
     job_id = f"summary:{team_id}:{user_id}"
 
     async def body() -> None:
-        occ = await _occurrence(job_id, team_id)
+        occ = await _occurrence(r, job_id, team_id)
         if occ:
-            await summaries.send_weekly(current(), team_id, user_id, occurrence=occ)
+            await summaries.send_weekly(r, team_id, user_id, occurrence=occ)
 
-    await _run(job_id, body)
+    await _run(r, job_id, body)
 
 
-async def sweep_job() -> None:
+async def catch_up_job(rhythm_key: str) -> None:
+    """Once at start: the latest occurrence of every job, run within its grace or recorded as missed."""
+    await runtime(rhythm_key).catch_up()
+
+
+async def sweep_job(rhythm_key: str) -> None:
     """Every half minute: follow schedule changes made elsewhere, send what is due, recover stalled sends."""
     from bot.checkins import flows as checkins
     from bot.reviews import flows as reviews
     from bot.standups import flows as standups
 
-    r = current()
+    r = runtime(rhythm_key)
     now = r.now()
     try:
         await r.rebuild_if_changed()
         await checkins.send_due_reminders(r, now)
         await reviews.send_due_reviews(r, now)
         await standups.post_due_digests(r, now)
-        journal = r.deps.extras.get("journal")
-        if journal is not None:  # commands a stopped process acknowledged and did not finish
-            await journal.recover(r.deps.db, r.deliverer)
+        if r.deps.journal is not None:  # commands a stopped process acknowledged and did not finish
+            await r.deps.journal.recover(r.deps.db, r.deliverer)
         await r.deliverer.recover()
         await r.retry_failed(now)
     except Unavailable:  # all of it is tried again next time; nothing here is lost by waiting

@@ -11,6 +11,7 @@
   considered, so a long outage never causes a burst.
 - Jobs claim their occurrence in `job_run` (unique), and send through the
   delivery ledger, so two instances on one database send each message once.
+- Jobs are the functions of `scheduler.jobs`, given the rhythm's key (see there) and ids.
 """
 
 from __future__ import annotations
@@ -24,16 +25,28 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import Session, select
 
 from bot.delivery import Deliverer
 from bot.deps import Deps
 from bot.errors import Unavailable
+from bot.ports import Platform
+from bot.schedules import (
+    LOOKBACK,
+    SUMMARY_DAY,
+    SUMMARY_TIME,
+    latest_fire,
+    local_date,
+    occurrence_key,
+    parse_days,
+    schedule_version,
+    summary_job_key,
+    week_key,
+    weekly,
+)
 from scheduler import jobs
-from scheduler.triggers import latest_fire, local_date, occurrence_key, parse_days, week_key, weekly
 from storage import clock
-from storage.models import Counter, SlackUser
+from storage.models import SlackUser
 from storage.models_rhythm import CheckinConfig, Stakeholder, Standup, StandupMember, SummarySubscriber
 from storage.repositories import runs
 
@@ -43,8 +56,6 @@ CHECKIN_GRACE = timedelta(hours=24)
 SUMMARY_GRACE = timedelta(hours=24)
 STANDUP_GRACE = timedelta(hours=3)
 SWEEP_EVERY_S = 30
-LOOKBACK = timedelta(days=8)
-SCHEDULE_COUNTER = ("_", "schedule")  # (team_id, name) of the counter bumped on every definition change
 PREFIXES = ("checkin:", "standup:", "summary:")
 
 
@@ -53,7 +64,7 @@ class JobSpec:
     job_id: str
     func: Callable[..., Awaitable[Any]]
     trigger: CronTrigger
-    args: tuple[Any, ...]
+    args: tuple[Any, ...]  # the ids the job takes (after the rhythm's key)
     grace: timedelta
     team_id: str
     job_key: str  # what `job_run` records, with the occurrence
@@ -82,8 +93,8 @@ def summary_spec(sub: SummarySubscriber, fallback_tz: str) -> JobSpec:
     tz = sub.tz or fallback_tz
     return JobSpec(
         job_id=f"summary:{sub.team_id}:{sub.user_id}", func=jobs.summary_job,
-        trigger=weekly([0], "08:00", tz), args=(sub.team_id, sub.user_id), grace=SUMMARY_GRACE,
-        team_id=sub.team_id, job_key=f"summary:{sub.user_id}",
+        trigger=weekly([SUMMARY_DAY], SUMMARY_TIME, tz), args=(sub.team_id, sub.user_id), grace=SUMMARY_GRACE,
+        team_id=sub.team_id, job_key=summary_job_key(sub.user_id),
         occurrence=lambda when, tz=tz: week_key(local_date(when, tz)),  # type: ignore[misc]
         since=sub.added_at)
 
@@ -107,29 +118,19 @@ def collect_specs(*, session: Session, fallback_tz: str) -> list[JobSpec]:
     return specs
 
 
-def schedule_version(*, session: Session) -> int:
-    row = session.get(Counter, SCHEDULE_COUNTER)
-    return row.value if row else 0
-
-
-def bump_schedule(*, session: Session) -> None:
-    """Call in the same unit of work as any change to a schedule definition."""
-    from storage.repositories.counters import next_value
-
-    next_value(session=session, team_id=SCHEDULE_COUNTER[0], name=SCHEDULE_COUNTER[1])
-
-
 class Rhythm:
-    """What scheduled jobs run with: deps, the Web API client, the ledger sender, the clock."""
+    """What scheduled jobs run with: deps (and through them the platform), the ledger's sender,
+    the scheduler, the clock. Built once per process; jobs reach it by `key` (see `scheduler.jobs`)."""
 
-    def __init__(self, deps: Deps, client: AsyncWebClient, scheduler: AsyncIOScheduler) -> None:
+    def __init__(self, deps: Deps, scheduler: AsyncIOScheduler) -> None:
         self.deps = deps
-        self.client = client
+        self.platform: Platform = deps.platform
         self.scheduler = scheduler
-        self.deliverer = Deliverer(deps.db, client)
+        self.deliverer = Deliverer(deps.db, deps.platform.sender)
         self.version = -1
         self.specs: dict[str, JobSpec] = {}
         self.failed: set[str] = set()  # ids of jobs the database kept from running (see retry_failed)
+        self.key = jobs.register(self)
 
     @staticmethod
     def now() -> datetime:
@@ -138,15 +139,19 @@ class Rhythm:
     async def start(self) -> None:
         from bot.summaries.flows import subscribe_configured_managers
 
-        jobs.bind(self)
         # BOT_MANAGERS get the weekly summary from the first start; this never stops the start.
         await subscribe_configured_managers(self)
         await self.rebuild()
         # Catch-up runs as a job of its own so that start-up (and /healthz) does not wait on a fan-out.
-        self.scheduler.add_job(self.catch_up, id="catch_up", replace_existing=True, misfire_grace_time=3600)
-        self.scheduler.add_job(jobs.sweep_job, IntervalTrigger(seconds=SWEEP_EVERY_S), id="sweep",
+        self.scheduler.add_job(jobs.catch_up_job, args=(self.key,), id="catch_up", replace_existing=True,
+                               misfire_grace_time=3600)
+        self.scheduler.add_job(jobs.sweep_job, IntervalTrigger(seconds=SWEEP_EVERY_S), args=(self.key,), id="sweep",
                                replace_existing=True, misfire_grace_time=SWEEP_EVERY_S, coalesce=True,
                                max_instances=1, next_run_time=self.now())
+
+    def close(self) -> None:
+        """No job runs for this rhythm any more (the scheduler is stopped by its owner)."""
+        jobs.unregister(self.key)
 
     async def rebuild(self) -> None:
         self.version = await self.deps.db.read(schedule_version)
@@ -159,9 +164,9 @@ class Rhythm:
             if job.id.startswith(PREFIXES) and job.id not in wanted:
                 job.remove()
         for spec in specs:
-            self.scheduler.add_job(spec.func, spec.trigger, args=spec.args, id=spec.job_id, replace_existing=True,
-                                   misfire_grace_time=int(spec.grace.total_seconds()), coalesce=True,
-                                   max_instances=1)
+            self.scheduler.add_job(spec.func, spec.trigger, args=(self.key, *spec.args), id=spec.job_id,
+                                   replace_existing=True, misfire_grace_time=int(spec.grace.total_seconds()),
+                                   coalesce=True, max_instances=1)
         self.specs = wanted
         log.info("schedule rebuilt: %d jobs", len(specs))
 
@@ -202,7 +207,7 @@ class Rhythm:
             # Within its grace: run it (again). Idempotent through the ledger, so a run
             # cut short by a crash is completed and a finished one sends nothing.
             log.info("catching up %s (%s)", spec.job_id, occ)
-            await spec.func(*spec.args)
+            await spec.func(self.key, *spec.args)
         elif not await self.deps.db.read(runs.seen, team_id=spec.team_id, job_key=spec.job_key, occurrence=occ):
             await self.deps.db.write(runs.claim, team_id=spec.team_id, job_key=spec.job_key, occurrence=occ,
                                      status="missed")

@@ -8,12 +8,21 @@ because rows are stamped with it and every other layer may import storage.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+_offset = timedelta(0)  # moved only by `start_at`, for a demonstration (`python -m bot console --now`)
 
 
 def now() -> datetime:
     """The current instant, aware, in UTC."""
-    return datetime.now(UTC)
+    return datetime.now(UTC) + _offset
+
+
+def start_at(instant: datetime) -> None:
+    """Make "now" `instant` from this moment on, ticking: the console's `--now`, so that a demo can
+    show Monday's check-ins and summaries on any day. Servers never call it."""
+    global _offset
+    _offset = instant.astimezone(UTC) - datetime.now(UTC)
 
 
 def today(tz: tzinfo | None = None) -> date:

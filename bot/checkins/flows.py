@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from bot.checkins import service
+from bot.checkins.views import Poll
+from bot.database import Database
 from bot.delivery import Deliverer, Envelope, Report
-from bot.deps import Database
-from handlers.slack.render import checkins as ui
 from storage.repositories import checkins as repo
 from storage.repositories import projects as projects_repo
 
 if TYPE_CHECKING:
-    from scheduler.runtime import Rhythm
+    from bot.deps import Rhythm
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ async def send_poll(rhythm: Rhythm, team_id: str, project_id: int, *, occurrence
     if plan is None:
         log.info("check-in %s/%s: no project or nobody to ask", team_id, project_id)
         return Report()
-    message = ui.poll(plan.project_name, plan.poll_id)
+    message = Poll(plan.project_name, plan.poll_id)
     report = await rhythm.deliverer.send_all(team_id, [
         Envelope(repo.poll_what(plan.poll_id), user, plan.occurrence, message) for user in plan.stakeholders])
     log.info("check-in poll %d (%s): %d sent, %d already sent, %d failed", plan.poll_id, plan.occurrence,
@@ -69,7 +69,7 @@ async def send_due_reminders(rhythm: Rhythm, now: datetime) -> None:
     """One reminder per person who has not answered the project's latest poll after its delay."""
     due = await rhythm.deps.db.read(service.reminders_due, now=now)
     for r in due:
-        message = ui.poll(r.project_name, r.poll_id, reminder=True)
+        message = Poll(r.project_name, r.poll_id, reminder=True)
         report = await rhythm.deliverer.send_all(r.team_id, [
             Envelope(repo.reminder_what(r.poll_id), user, r.occurrence, message) for user in r.users])
         log.info("check-in reminders for poll %d: %d sent, %d failed", r.poll_id, report.sent, report.failed)

@@ -1,24 +1,71 @@
-"""`/checkin` text -> request."""
+"""`/checkin` text -> a typed request for `bot.checkins.service.perform`."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot import parsing
-from bot.checkins import service as checkins
 from bot.errors import UsageError
-from bot.requests import HELP_WORDS, Call, Help, Legacy
-from handlers.slack.render.checkins import USAGE
-from handlers.slack.render.common import safe
-from scheduler.triggers import DAY_NAMES, TimeSpecError, check_zone, format_time, parse_time
+from bot.requests import HELP_WORDS, Help, Request
+from bot.schedules import DAY_NAMES, TimeSpecError, check_zone, format_time, parse_time
+
+USAGE = """*Usage of /checkin* (managers)
+• `/checkin add @user [@user…] project=NAME` — ask them for a weekly check-in (first one: Fridays 15:00 in your zone)
+• `/checkin remove @user project=NAME`
+• `/checkin schedule project=NAME day=mon..sun time=HH:MM [tz=Area/City] [reminder=HOURS]`
+• `/checkin send project=NAME` — send the check-in now
+• `/checkin results project=NAME` — latest average, weekly trend, comments and who has not answered"""
+
+
+@dataclass(frozen=True)
+class Add(Request):
+    """Ask these people for a weekly check-in on the project (creating its schedule if it has none)."""
+
+    user_ids: tuple[str, ...]
+    project_name: str
+
+
+@dataclass(frozen=True)
+class Remove(Request):
+    user_ids: tuple[str, ...]
+    project_name: str
+
+
+@dataclass(frozen=True)
+class Schedule(Request):
+    """Change what is given of the project's schedule; the rest stays."""
+
+    project_name: str
+    day: int | None = None  # 0 = Monday
+    time: str | None = None  # HH:MM
+    tz: str | None = None  # None: the manager's own zone
+    reminder_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class Send(Request):
+    """Send the project's check-in now: the front end checks it (`service.prepare_send`), then sends
+    the poll through the flow the schedule runs (`flows.send_poll`)."""
+
+    write = False
+    project_name: str
+
+
+@dataclass(frozen=True)
+class Results(Request):
+    write = False
+    project_name: str
+
+
+Performed = Add | Remove | Schedule | Results  # what `service.perform` carries out
+CheckinRequest = Performed | Send
 
 OPTIONS = {"project", "day", "time", "tz", "reminder"}
 ALIASES = {"zone": "tz", "timezone": "tz", "at": "time", "proj": "project"}
 DAY_LONG = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_PEOPLE = 50
 MAX_REMINDER_HOURS = 24 * 7 - 1  # a reminder comes before the next weekly check-in
-# A filler for the handler: the workspace's fallback zone (BOT_TIMEZONE) for managers whose own is unknown.
-FALLBACK_TZ = "fallback_tz"
 
 
 def _only(opts: dict[str, str], allowed: set[str], sub: str) -> None:
@@ -41,22 +88,22 @@ def _project(p: parsing.Parsed, sub: str, *, free_text: bool) -> str:
     return name
 
 
-def _people(words: list[str], sub: str) -> list[str]:
-    """The people mentioned (`<@U1|ann> <@U2|bo>`, commas allowed), in order, once each."""
+def _people(words: list[str], sub: str) -> tuple[str, ...]:
+    """The people mentioned (references to people, commas allowed), in order, once each."""
     out: list[str] = []
     for word in words:
         for part in (w for w in re.split(r"[,;]+", word) if w):
-            m = parsing.USER.match(part)
-            if not m:
+            who = parsing.person(part)
+            if who is None:
                 raise UsageError(f"`{parsing.echo(part)}` is not a person: mention each one with @ and pick them from "
-                                 "Slack's list.", USAGE)
-            if m.group(1) not in out:
-                out.append(m.group(1))
+                                 "the list.", USAGE)
+            if who not in out:
+                out.append(who)
     if not out:
         raise UsageError(f"Who? e.g. `/checkin {sub} @ann project=Apollo`.", USAGE)
     if len(out) > MAX_PEOPLE:
         raise UsageError(f"At most {MAX_PEOPLE} people at a time.", USAGE)
-    return out
+    return tuple(out)
 
 
 def parse_day(value: str) -> int:
@@ -69,23 +116,24 @@ def parse_day(value: str) -> int:
 
 
 def _time(value: str) -> str:
+    # Read as quoted back (`echo`): a valid time reads the same, and a bad one is named safely.
     try:
-        return format_time(*parse_time(parsing.unescape(value)))
+        return format_time(*parse_time(parsing.echo(value)))
     except TimeSpecError as e:
-        raise UsageError(f"`time=`: {safe(str(e))}.", USAGE) from None
+        raise UsageError(f"`time=`: {e}.", USAGE) from None
 
 
 def _zone(value: str) -> str:
     v = value.strip()
     try:
         if not v or not re.fullmatch(r"[A-Za-z0-9_+\-/]+", v):
-            raise TimeSpecError(f"`{parsing.unescape(value)}` is not a time zone like Europe/London")
-        return check_zone(v)
+            raise TimeSpecError(f"`{parsing.echo(value)}` is not a time zone like Europe/London")
+        return check_zone(v)  # only letters, digits and _+-/ by now: nothing to escape
     except TimeSpecError as e:
-        raise UsageError(f"`tz=`: {safe(str(e))}.", USAGE) from None
+        raise UsageError(f"`tz=`: {e}.", USAGE) from None
 
 
-def parse(text: str) -> Legacy:
+def parse(text: str) -> CheckinRequest | Help:
     if not (text or "").strip():
         return Help(USAGE)
     p = parsing.parse(text, options=OPTIONS, aliases=ALIASES, usage=USAGE)
@@ -98,9 +146,8 @@ def parse(text: str) -> Legacy:
         people = _people(p.words, sub)
         project = _project(p, sub, free_text=False)
         if sub == "add":
-            return Call(checkins.add, write=True, kwargs={"user_ids": people, "project_name": project,
-                                                          FALLBACK_TZ: "UTC"})
-        return Call(checkins.remove, write=True, kwargs={"user_ids": people, "project_name": project})
+            return Add(people, project)
+        return Remove(people, project)
     if sub == "schedule":
         _only(p.options, OPTIONS, sub)
         if p.words:
@@ -109,22 +156,18 @@ def parse(text: str) -> Legacy:
         project = _project(p, sub, free_text=False)
         if not set(p.options) & {"day", "time", "tz", "reminder"}:
             raise UsageError("When? Give `day=`, `time=` and, if not your own, `tz=`.", USAGE)
-        kwargs: dict[str, object] = {"project_name": project, FALLBACK_TZ: "UTC"}
-        if "day" in p.options:
-            kwargs["day"] = parse_day(p.options["day"])
-        if "time" in p.options:
-            kwargs["time"] = _time(p.options["time"])
-        if "tz" in p.options:
-            kwargs["tz"] = _zone(p.options["tz"])
+        day = parse_day(p.options["day"]) if "day" in p.options else None
+        time = _time(p.options["time"]) if "time" in p.options else None
+        tz = _zone(p.options["tz"]) if "tz" in p.options else None
+        reminder = None
         if "reminder" in p.options:
             hours = p.options["reminder"].strip().lower().removesuffix("h")
-            kwargs["reminder_hours"] = parsing.int_in(hours, "reminder", 1, MAX_REMINDER_HOURS, USAGE)
-        return Call(checkins.schedule, write=True, kwargs=kwargs)
+            reminder = parsing.int_in(hours, "reminder", 1, MAX_REMINDER_HOURS, USAGE)
+        return Schedule(project, day=day, time=time, tz=tz, reminder_hours=reminder)
     if sub in ("send", "now"):
         _only(p.options, {"project"}, "send")
-        return Call(checkins.prepare_send, write=False, kwargs={"project_name": _project(p, "send", free_text=True)})
+        return Send(_project(p, "send", free_text=True))
     if sub in ("results", "result", "stats"):
         _only(p.options, {"project"}, "results")
-        return Call(checkins.results, write=False,
-                    kwargs={"project_name": _project(p, "results", free_text=True)})
+        return Results(_project(p, "results", free_text=True))
     raise UsageError(f"I don't know `/checkin {parsing.echo(sub)}`.", USAGE)

@@ -3,22 +3,20 @@ asked, only the latest poll), results, reminders and the managers' alert on a lo
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, assert_never
 
 from sqlmodel import Session
 
-from bot.deps import Actor
+from bot.checkins import grammar as req
+from bot.checkins import views
+from bot.checkins.views import Answer, CheckinStats, LowAnswer
 from bot.errors import NotFound, Refused, UsageError
 from bot.outcomes import Outcome
-from bot.parsing import SLACK_ID, button_json
-from bot.projects.service import resolve
-from handlers.slack.render import checkins as ui
-from handlers.slack.render.common import context, message, safe, section
-from scheduler.runtime import bump_schedule
-from scheduler.triggers import local_date, next_fire, week_key, weekly, zone
+from bot.people import Actor
+from bot.projects.lookup import resolve
+from bot.schedules import bump_schedule, local_date, next_fire, week_key, weekly, zone
 from storage import clock
 from storage.models import Project
 from storage.models_rhythm import CheckinAnswer, CheckinConfig, CheckinPoll
@@ -33,7 +31,7 @@ LOW_SCORE = 2
 TREND_WEEKS = 8
 MAX_COMMENT = 3000
 REMINDER_WINDOW = timedelta(days=7)  # past its delay by more than this, a poll gets no reminder
-STATUSES = tuple(ui.STATUSES)
+STATUSES = tuple(views.STATUSES)
 MAX_COMMENTS_SHOWN = 30
 
 
@@ -47,6 +45,10 @@ def _next(cfg: CheckinConfig, now: datetime) -> datetime | None:
     return next_fire(weekly([cfg.day], cfg.time, cfg.tz), now + timedelta(seconds=1))
 
 
+def _schedule(cfg: CheckinConfig) -> views.Schedule:
+    return views.Schedule(cfg.day, cfg.time, cfg.tz, cfg.reminder_hours)
+
+
 def _configured(session: Session, actor: Actor) -> None:
     """A manager who configures check-ins gets the weekly summary."""
     if subscribers.subscribe(session=session, team_id=actor.team_id, user_id=actor.user_id, tz=actor.tz):
@@ -54,6 +56,26 @@ def _configured(session: Session, actor: Actor) -> None:
 
 
 # ---- managers: who is asked, and when ---------------------------------------------------------------
+
+def perform(request: req.Performed, *, session: Session, actor: Actor, fallback_tz: str = "UTC") -> Outcome:
+    """Carry out a `/checkin` request as `actor`; `fallback_tz` is the zone of a new schedule when the
+    manager's own is unknown (the workspace's). `Send` is not here: see `prepare_send`."""
+    match request:
+        case req.Add():
+            return add(session=session, actor=actor, user_ids=list(request.user_ids),
+                       project_name=request.project_name, fallback_tz=fallback_tz)
+        case req.Remove():
+            return remove(session=session, actor=actor, user_ids=list(request.user_ids),
+                          project_name=request.project_name)
+        case req.Schedule():
+            return schedule(session=session, actor=actor, project_name=request.project_name, day=request.day,
+                            time=request.time, tz=request.tz, reminder_hours=request.reminder_hours,
+                            fallback_tz=fallback_tz)
+        case req.Results():
+            return results(session=session, actor=actor, project_name=request.project_name)
+        case _:
+            assert_never(request)
+
 
 def add(*, session: Session, actor: Actor, user_ids: list[str], project_name: str, fallback_tz: str = "UTC",
         now: datetime | None = None) -> Outcome:
@@ -71,15 +93,7 @@ def add(*, session: Session, actor: Actor, user_ids: list[str], project_name: st
     if added or created:
         bump_schedule(session=session)
     _configured(session, actor)
-    lines = []
-    if added:
-        lines.append(f":white_check_mark: {ui.mentions(added)} will get check-ins on *{safe(project.name)}*.")
-    if already:
-        lines.append(f"{ui.mentions(already)} {'was' if len(already) == 1 else 'were'} already "
-                     f"a stakeholder{'' if len(already) == 1 else 's'} of *{safe(project.name)}*.")
-    lines.append(ui.schedule_line(cfg, _next(cfg, now)))
-    reply = message(f"Check-in stakeholders of {safe(project.name)} updated",
-                    [section("\n".join(lines)), context(ui.hint(project.name))])
+    reply = views.StakeholdersAdded(project.name, added, already, _schedule(cfg), _next(cfg, now))
     return Outcome(reply=reply, reschedule=bool(added or created))
 
 
@@ -90,18 +104,12 @@ def remove(*, session: Session, actor: Actor, user_ids: list[str], project_name:
     removed = [u for u in user_ids if repo.remove_stakeholder(session=session, team_id=actor.team_id,
                                                               project_id=project.id, user_id=u)]
     if not removed:
-        raise NotFound(f"{ui.mentions(user_ids)} {'is' if len(user_ids) == 1 else 'are'} not "
-                       f"a stakeholder{'' if len(user_ids) == 1 else 's'} of *{safe(project.name)}*.")
+        raise views.NotStakeholders(project.name, user_ids)
     bump_schedule(session=session)
     _configured(session, actor)
     left = repo.stakeholder_ids(session=session, team_id=actor.team_id, project_id=project.id)
-    lines = [f":wave: {ui.mentions(removed)} will no longer get check-ins on *{safe(project.name)}*."]
     not_there = [u for u in user_ids if u not in removed]
-    if not_there:
-        lines.append(f"{ui.mentions(not_there)} {'was' if len(not_there) == 1 else 'were'} not one.")
-    if not left:
-        lines.append("Nobody is left to ask, so check-ins on this project stop until you `/checkin add` someone.")
-    return Outcome(reply=message(f"Removed check-in stakeholders of {safe(project.name)}", [section("\n".join(lines))]),
+    return Outcome(reply=views.StakeholdersRemoved(project.name, removed, not_there, nobody_left=not left),
                    reschedule=True)
 
 
@@ -129,11 +137,7 @@ def schedule(*, session: Session, actor: Actor, project_name: str, day: int | No
     bump_schedule(session=session)
     _configured(session, actor)
     stakeholders = repo.stakeholder_ids(session=session, team_id=actor.team_id, project_id=project.id)
-    lines = [f":calendar: *{safe(project.name)}*: {ui.schedule_line(cfg, _next(cfg, now))}"]
-    if not stakeholders:
-        lines.append(f"Nobody is asked yet: add stakeholders with "
-                     f"`/checkin add @user project=\"{safe(project.name)}\"`.")
-    return Outcome(reply=message(f"Check-ins for {safe(project.name)}: {ui.when(cfg)}", [section("\n".join(lines))]),
+    return Outcome(reply=views.Scheduled(project.name, _schedule(cfg), _next(cfg, now), nobody_asked=not stakeholders),
                    reschedule=True)
 
 
@@ -151,31 +155,11 @@ def prepare_send(*, session: Session, actor: Actor, project_name: str) -> SendTa
     assert project.id is not None
     people = repo.stakeholder_ids(session=session, team_id=actor.team_id, project_id=project.id)
     if not people:
-        raise UsageError(f"*{safe(project.name)}* has no stakeholders to ask yet: add them with "
-                         f"`/checkin add @user project=\"{safe(project.name)}\"`.")
+        raise views.NoStakeholders(project.name)
     return SendTarget(project.id, project.name, len(people))
 
 
 # ---- results -----------------------------------------------------------------------------------------
-
-@dataclass
-class CheckinStats:
-    project_name: str
-    config: CheckinConfig | None
-    tz: str
-    stakeholders: list[str]
-    latest: CheckinPoll | None = None
-    average: float | None = None
-    answered: int = 0
-    asked: int = 0
-    statuses: dict[str, int] = field(default_factory=dict)
-    trend: list[tuple[str, float | None, int]] = field(default_factory=list)  # week, average, answers
-    comments: list[tuple[str, datetime, str]] = field(default_factory=list)  # newest first
-    not_answered: list[str] = field(default_factory=list)
-    unreachable: list[str] = field(default_factory=list)
-    next_at: datetime | None = None
-    latest_at: datetime | None = None
-
 
 def _weeks(now: datetime, tz: str) -> list[str]:
     today = local_date(now, tz)
@@ -189,7 +173,7 @@ def project_stats(*, session: Session, team_id: str, project: Project, now: date
     assert project.id is not None
     cfg = repo.get_config(session=session, team_id=team_id, project_id=project.id)
     tz = cfg.tz if cfg else "UTC"
-    stats = CheckinStats(project.name, cfg, tz,
+    stats = CheckinStats(project.name, _schedule(cfg) if cfg else None, tz,
                          repo.stakeholder_ids(session=session, team_id=team_id, project_id=project.id))
     if cfg is not None:
         stats.next_at = _next(cfg, now)
@@ -198,7 +182,8 @@ def project_stats(*, session: Session, team_id: str, project: Project, now: date
                              zone(tz))
     polls = repo.polls_since(session=session, team_id=team_id, project_id=project.id, since=since)
     latest = repo.latest_poll(session=session, team_id=team_id, project_id=project.id)
-    stats.latest = latest
+    if latest is not None:
+        stats.latest_at = repo.aware(latest.sent_at)
     answers = repo.answers_for_polls(session=session, team_id=team_id,
                                      poll_ids=[p.id for p in polls if p.id is not None])
     week_of = {p.id: week_key(local_date(repo.aware(p.sent_at), tz)) for p in polls}
@@ -213,7 +198,6 @@ def project_stats(*, session: Session, team_id: str, project: Project, now: date
     stats.comments = [(a.user_id, repo.aware(a.updated_at), a.comment or "") for a in commented[:MAX_COMMENTS_SHOWN]]
     if latest is None or latest.id is None:
         return stats
-    stats.latest_at = repo.aware(latest.sent_at)
     mine = [a for a in answers if a.poll_id == latest.id] or repo.answers(session=session, team_id=team_id,
                                                                           poll_id=latest.id)
     scores = [a.score for a in mine if a.score is not None]
@@ -231,8 +215,7 @@ def project_stats(*, session: Session, team_id: str, project: Project, now: date
 def results(*, session: Session, actor: Actor, project_name: str, now: datetime | None = None) -> Outcome:
     _managers_only(actor, "see check-in results")
     project = resolve(session=session, team_id=actor.team_id, name=project_name)
-    first, *more = ui.results(project_stats(session=session, team_id=actor.team_id, project=project, now=now))
-    return Outcome(reply=first, more=more)
+    return Outcome(reply=project_stats(session=session, team_id=actor.team_id, project=project, now=now))
 
 
 # ---- stakeholders answering --------------------------------------------------------------------------
@@ -243,6 +226,11 @@ class Answered:
     project_name: str
     answer: CheckinAnswer
     low: bool  # 2 or less, or off track: the managers are alerted
+
+    def shown(self) -> views.Poll:
+        """The poll as it now reads, with this answer."""
+        assert self.poll.id is not None
+        return views.Poll(self.project_name, self.poll.id, Answer.of(self.answer))
 
 
 def open_poll(*, session: Session, team_id: str, poll_id: int, user_id: str, channel: str | None = None
@@ -300,7 +288,7 @@ def current_answer(*, session: Session, team_id: str, poll_id: int, user_id: str
 class Alert:
     occurrence: str
     managers: list[str]
-    message: dict[str, Any]
+    message: LowAnswer
 
 
 def alert_plan(*, session: Session, team_id: str, poll_id: int, answerer: str) -> Alert | None:
@@ -316,7 +304,9 @@ def alert_plan(*, session: Session, team_id: str, poll_id: int, answerer: str) -
         if who and who != answerer and who not in managers:
             managers.append(who)
     name = project.name if project else "a project"
-    return Alert(poll.occurrence, managers, ui.alert(name, poll_id, answerer, row))
+    answer = Answer.of(row)
+    assert answer is not None
+    return Alert(poll.occurrence, managers, LowAnswer(name, poll_id, answerer, answer))
 
 
 def risk_prefill(*, session: Session, team_id: str, poll_id: int, answerer: str, presser: str,
@@ -333,21 +323,11 @@ def risk_prefill(*, session: Session, team_id: str, poll_id: int, answerer: str,
     project = projects_repo.get(session=session, team_id=team_id, project_id=poll.project_id)
     name = project.name if project else "the project"
     who = answerer_name or "A stakeholder"
-    shown = ui.answer_text(row, mrkdwn=False).replace("*", "")
+    shown = views.describe(row).replace("*", "")
     description = f"{who} answered the {name} check-in: {shown}."
     return {"title": f"Stakeholder concern on {name}"[:200], "description": description[:3000],
             "project_id": poll.project_id, "probability": 3,
             "impact": 4 if (row.score or 5) <= 1 or row.status == "off_track" else 3}
-
-
-def log_risk_value(value: str | None) -> tuple[int, str] | None:
-    """The (poll id, answerer) carried by a log-risk button, or None if it is not ours."""
-    try:
-        data = button_json(value or "")
-        poll_id, answerer = int(data["poll"]), str(data["u"])
-    except (ValueError, KeyError, TypeError):
-        return None
-    return (poll_id, answerer) if re.fullmatch(rf"[UW]{SLACK_ID}", answerer) and 0 < poll_id < 2**31 else None
 
 
 # ---- reminders ---------------------------------------------------------------------------------------

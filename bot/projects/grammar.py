@@ -1,20 +1,54 @@
-"""`/project` text -> request."""
+"""`/project` text -> a typed request."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from bot import parsing
 from bot.errors import UsageError
-from bot.projects import service as projects
-from bot.requests import HELP_WORDS, Call, Help, Legacy
-from handlers.slack.render.projects import USAGE
+from bot.requests import HELP_WORDS, Help, Request
 from storage import clock
 
+USAGE = """*Usage of /project*
+• `/project new NAME [client=…] [channel=#c] [deadline=YYYY-MM-DD] [budget=N]` — managers
+• `/project list`
+• `/project show NAME` — open risks by band, stakeholder score and trend, feedback, stand-up participation"""
 
-def parse(text: str, today: date | None = None) -> Legacy:
+
+@dataclass(frozen=True)
+class CreateProject(Request):
+    """A new project (managers)."""
+
+    name: str
+    client: str | None = None
+    channel_id: str | None = None
+    deadline: date | None = None
+    budget: float | None = None
+
+
+@dataclass(frozen=True)
+class ListProjects(Request):
+    """Every project of the workspace."""
+
+    write: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class ShowProject(Request):
+    """One project's card: its facts and health figures."""
+
+    write: ClassVar[bool] = False
+    name: str
+
+
+ProjectRequest = CreateProject | ListProjects | ShowProject
+
+
+def parse(text: str, today: date | None = None) -> ProjectRequest | Help:
     if not (text or "").strip():
-        return Call(projects.list_projects, write=False)
+        return ListProjects()
     first = text.split(None, 1)[0].lower()
     if first in HELP_WORDS:
         return Help(USAGE)
@@ -32,23 +66,22 @@ def parse(text: str, today: date | None = None) -> Legacy:
             raise UsageError("`client=` needs a name.", USAGE)
         if client and len(client) > 200:
             raise UsageError("`client=` can have at most 200 characters.", USAGE)
-        return Call(projects.create, write=True, kwargs={
-            "name": name, "client": client,
-            "channel_id": parsing.channel_id(p.options["channel"], "channel", USAGE) if "channel" in p.options
+        return CreateProject(
+            name=name, client=client,
+            channel_id=parsing.channel_id(p.options["channel"], "channel", USAGE) if "channel" in p.options
             else None,
-            "deadline": deadline,
-            "budget": parsing.amount(p.options["budget"], "budget", USAGE) if "budget" in p.options else None,
-            "usage": USAGE,
-        })
+            deadline=deadline,
+            budget=parsing.amount(p.options["budget"], "budget", USAGE) if "budget" in p.options else None,
+        )
     if first in ("list", "ls"):
         p = parsing.parse(text, usage=USAGE)
         if p.words:
             raise UsageError("`/project list` takes nothing more.", USAGE)
-        return Call(projects.list_projects, write=False)
+        return ListProjects()
     if first in ("show", "view"):
         p = parsing.parse(text, usage=USAGE)
         name = " ".join(parsing.plain(p.rest).split())
         if not name:
             raise UsageError("Which project? `/project show NAME`.", USAGE)
-        return Call(projects.show, write=False, kwargs={"name": name})
+        return ShowProject(name=name)
     raise UsageError(f"I don't know `/project {parsing.echo(first)}`.", USAGE)

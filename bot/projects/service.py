@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.deps import Actor
-from bot.errors import NotFound, Refused, UsageError
+from bot.errors import Refused, UsageError
 from bot.outcomes import Outcome
-from handlers.slack.render import projects as ui
-from handlers.slack.render.common import safe
+from bot.people import Actor
+from bot.projects.grammar import USAGE, CreateProject, ListProjects, ProjectRequest, ShowProject
+from bot.projects.lookup import DuplicateProject, resolve
+from bot.projects.views import Created, Health, ProjectCard, ProjectList
 from storage.models import Project
 from storage.repositories import feedback as feedback_repo
 from storage.repositories import projects as repo
@@ -22,19 +21,18 @@ from storage.repositories import risks as risks_repo
 MAX_NAME = 80
 
 
-def resolve(*, session: Session, team_id: str, name: str) -> Project:
-    """The project called `name` (any case), or a refusal naming the closest ones."""
-    project = repo.get_by_name(session=session, team_id=team_id, name=name)
-    if project is not None:
-        return project
-    names = repo.names(session=session, team_id=team_id)
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5) or difflib.get_close_matches(
-        name.lower(), [n.lower() for n in names], n=3, cutoff=0.5)
-    hint = f" Did you mean {', '.join(f'*{safe(c)}*' for c in close)}?" if close else ""
-    raise NotFound(
-        f"There is no project called *{safe(name)}*.{hint} "
-        f"Managers can create it with `/project new {safe(name)}`."
-    )
+def perform(request: ProjectRequest, *, session: Session, actor: Actor) -> Outcome:
+    """Carry out a `/project` request (see `bot.projects.grammar`)."""
+    match request:
+        case CreateProject():
+            return create(session=session, actor=actor, name=request.name, client=request.client,
+                          channel_id=request.channel_id, deadline=request.deadline, budget=request.budget,
+                          usage=USAGE)
+        case ListProjects():
+            return list_projects(session=session, actor=actor)
+        case ShowProject():
+            return show(session=session, actor=actor, name=request.name)
+    raise TypeError(f"not a project request: {type(request).__name__}")
 
 
 def create(*, session: Session, actor: Actor, name: str, client: str | None = None,
@@ -48,41 +46,40 @@ def create(*, session: Session, actor: Actor, name: str, client: str | None = No
     if len(name) > MAX_NAME:
         raise UsageError(f"A project name can have at most {MAX_NAME} characters.", usage)
     if repo.get_by_name(session=session, team_id=actor.team_id, name=name) is not None:
-        raise UsageError(f"There is already a project called *{safe(name)}*.")
+        raise DuplicateProject(name)
     project = Project(team_id=actor.team_id, name=name, name_key=name.lower(), client=client,
                       channel_id=channel_id, deadline=deadline, budget=budget, created_by=actor.user_id)
     try:
         with session.begin_nested():
             repo.add(session=session, project=project)
     except IntegrityError:
-        raise UsageError(f"There is already a project called *{safe(name)}*.") from None
-    return Outcome(reply=ui.created(project))
+        raise DuplicateProject(name) from None
+    return Outcome(reply=Created(project))
 
 
 def list_projects(*, session: Session, actor: Actor) -> Outcome:
-    projects = repo.list_all(session=session, team_id=actor.team_id)
-    return Outcome(reply=ui.listing(projects))
+    return Outcome(reply=ProjectList(repo.list_all(session=session, team_id=actor.team_id)))
 
 
 def health(*, session: Session, team_id: str, project: Project, viewer: Actor,
-           today: date | None = None) -> dict[str, Any]:
+           today: date | None = None) -> Health:
     """Figures for `/project show`: open risks by band, feedback counts (of the feedback `viewer`
-    may see), and (as extra fields) the latest stakeholder score with its trend and stand-up
+    may see), and the summary's figures: the latest stakeholder score with its trend and stand-up
     participation."""
-    from bot.risks.service import band
+    from bot.risks.bands import band
     from bot.summaries.service import health_extra
 
     assert project.id is not None
-    bands = {"Critical": 0, "High": 0, "Medium": 0, "Low": 0}
+    figures = Health()
     for score, n in risks_repo.open_by_band(session=session, team_id=team_id, project_id=project.id).items():
-        bands[band(score)] += n
-    feedback = feedback_repo.counts(session=session, team_id=team_id, project_id=project.id,
-                                    viewer_id=viewer.user_id, viewer_is_manager=viewer.is_manager)
-    return {"risks": bands, "feedback": feedback,
-            "extra": health_extra(session=session, team_id=team_id, project=project, today=today)}
+        figures.risks[band(score)] += n
+    figures.feedback = feedback_repo.counts(session=session, team_id=team_id, project_id=project.id,
+                                            viewer_id=viewer.user_id, viewer_is_manager=viewer.is_manager)
+    figures.extra = health_extra(session=session, team_id=team_id, project=project, today=today)
+    return figures
 
 
 def show(*, session: Session, actor: Actor, name: str) -> Outcome:
     project = resolve(session=session, team_id=actor.team_id, name=name)
-    return Outcome(reply=ui.card(project, health(session=session, team_id=actor.team_id, project=project,
-                                                   viewer=actor)))
+    return Outcome(reply=ProjectCard(project, health(session=session, team_id=actor.team_id, project=project,
+                                                     viewer=actor)))

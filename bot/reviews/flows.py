@@ -10,12 +10,12 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot.delivery import Envelope, Report
-from handlers.slack.render import reviews as ui
-from scheduler.triggers import zone
+from bot.reviews.views import Reminder
+from bot.schedules import zone
 from storage.repositories import reviews as repo
 
 if TYPE_CHECKING:
-    from scheduler.runtime import Rhythm
+    from bot.deps import Rhythm
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ async def send_due_reviews(rhythm: Rhythm, now: datetime) -> Report:
         risk = review.risk
         assert risk.id is not None and risk.review_date is not None
         by_team.setdefault(risk.team_id, []).append(Envelope(
-            repo.what(risk.id), review.recipient, risk.review_date.isoformat(), ui.reminder(risk, review.project_name)))
+            repo.what(risk.id), review.recipient, risk.review_date.isoformat(), Reminder(risk, review.project_name)))
     total = Report()
     for team_id, envelopes in by_team.items():
         report = await rhythm.deliverer.send_all(team_id, envelopes)

@@ -1,16 +1,75 @@
-"""`/risk` text -> request."""
+"""`/risk` text -> a typed request for the risk register's service (`bot.risks.service.perform`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from bot import parsing
 from bot.errors import UsageError
-from bot.requests import HELP_WORDS, Call, Help, Legacy, Modal
-from bot.risks import service as risks
-from handlers.slack import forms, ids
-from handlers.slack.render.risks import USAGE
+from bot.requests import HELP_WORDS, Help, Modal, Request
+from bot.risks.views import USAGE
+
+STATUSES = ("open", "mitigating", "monitoring", "closed")
+DEFAULT_LEVEL = 3  # probability or impact when not given
+MAX_TITLE = 200
+MAX_TEXT = 3000
+
+
+@dataclass
+class RiskInput:
+    """What a person asked for; None means 'not given'."""
+
+    title: str | None = None
+    description: str | None = None
+    probability: int | None = None
+    impact: int | None = None
+    owner_id: str | None = None
+    project_name: str | None = None
+    project_id: int | None = None
+    mitigation: str | None = None
+    contingency: str | None = None
+    review_date: date | None = None
+    status: str | None = None
+    source: str = "manual"
+
+
+@dataclass(frozen=True)
+class AddRisk(Request):
+    data: RiskInput
+
+
+@dataclass(frozen=True)
+class ListRisks(Request):
+    """A page of the register; limited to a project when one is named (or, from a button, given by id)."""
+
+    write = False
+    project_name: str | None = None
+    project_id: int | None = None
+    include_closed: bool = False
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class ShowRisk(Request):
+    write = False
+    number: int
+
+
+@dataclass(frozen=True)
+class UpdateRisk(Request):
+    number: int
+    data: RiskInput
+    note: str | None = None  # kept in the history with the change
+
+
+@dataclass(frozen=True)
+class CloseRisk(Request):
+    number: int
+    note: str | None = None
+
+
+RiskRequest = AddRisk | ListRisks | ShowRisk | UpdateRisk | CloseRisk
 
 TEXT_OPTIONS = {"description", "mitigation", "contingency", "title"}
 OPTIONS = {"probability", "impact", "owner", "project", "review", "status", "page"} | TEXT_OPTIONS
@@ -23,9 +82,9 @@ def _one_line(text: str | None) -> str:
     return " ".join(parsing.plain(text or "").split())
 
 
-def _input(opts: dict[str, str], title: str | None) -> risks.RiskInput:
+def _input(opts: dict[str, str], title: str | None) -> RiskInput:
     """`title` is already decoded (by `_one_line`); the options are as Slack sent them."""
-    data = risks.RiskInput(title=title or None)
+    data = RiskInput(title=title or None)
     for key, value in opts.items():
         if key == "probability":
             data.probability = parsing.int_in(value, "p", 1, 5, USAGE)
@@ -40,7 +99,7 @@ def _input(opts: dict[str, str], title: str | None) -> risks.RiskInput:
         elif key == "review":
             data.review_date = parsing.iso_date(value, "review", USAGE)
         elif key == "status":
-            data.status = parsing.choice(value, "status", risks.STATUSES, USAGE)
+            data.status = parsing.choice(value, "status", STATUSES, USAGE)
         elif key == "title":
             data.title = _one_line(value)
         elif key in TEXT_OPTIONS:
@@ -60,7 +119,7 @@ def _only(opts: dict[str, str], allowed: set[str], sub: str) -> None:
         raise UsageError(f"`/risk {parsing.echo(sub)}` does not take `{sorted(extra)[0]}=`.", USAGE)
 
 
-def parse(text: str) -> Legacy:
+def parse(text: str) -> RiskRequest | Help | Modal:
     if not (text or "").strip():
         return Modal()
     first = text.split(None, 1)[0].lower()
@@ -77,22 +136,21 @@ def parse(text: str) -> Legacy:
         if not title:
             raise UsageError("A risk needs a title: `/risk add TITLE p=… i=…`.", USAGE)
         data = _input(p.options, title)
-        return Call(risks.add, write=True, kwargs={"data": data})
+        return AddRisk(data)
     if sub in ("list", "ls"):
         _only(p.options, {"project", "page"}, sub)
         if p.words:
             raise UsageError("`/risk list` takes only `project=`, `page=` and `all`, "
                              f"not `{parsing.echo(p.words[0])}`.", USAGE)
         page = parsing.int_in(p.options["page"], "page", 1, 100_000, USAGE) if "page" in p.options else 1
-        return Call(risks.list_page, write=False, kwargs={
-            "project_name": parsing.plain(p.options["project"]) if p.options.get("project") else None,
-            "include_closed": "all" in p.flags, "page": page})
+        return ListRisks(project_name=parsing.plain(p.options["project"]) if p.options.get("project") else None,
+                         include_closed="all" in p.flags, page=page)
     if sub in ("show", "view"):
         _only(p.options, set(), sub)
         number, rest = _number(p.words, sub)
         if rest:
             raise UsageError("`/risk show` takes one id, like `/risk show R-12`.", USAGE)
-        return Call(risks.show, write=False, kwargs={"number": number})
+        return ShowRisk(number)
     if sub in ("update", "edit", "set"):
         _only(p.options, OPTIONS - {"page"}, sub)
         number, rest = _number(p.words, sub)
@@ -101,30 +159,11 @@ def parse(text: str) -> Legacy:
                              'quote text values: `mitigation="weekly check"`.', USAGE)
         if not p.options:
             raise UsageError(f"What should change on R-{number}? e.g. `/risk update R-{number} p=4`.", USAGE)
-        return Call(risks.update, write=True, kwargs={"number": number, "data": _input(p.options, None)})
+        return UpdateRisk(number, _input(p.options, None))
     if sub in ("close", "done", "resolve"):
         _only(p.options, set(), sub)
         number, _ = _number(p.words, sub)
         note = parsing.plain(p.text_from(1))
-        return Call(risks.close, write=True, kwargs={"number": number, "note": note or None})
+        return CloseRisk(number, note or None)
     raise UsageError(f"I don't know `/risk {parsing.echo(sub)}`.", USAGE)
-
-
-def parse_form(values: dict[str, Any], today: date) -> risks.RiskInput:
-    """The risk modal's fields -> RiskInput, or `FormError` with a message per field."""
-    errors: dict[str, str] = {}
-    data = risks.RiskInput(
-        title=forms.as_text(values, ids.B_TITLE, errors, risks.MAX_TITLE, required=True),
-        description=forms.as_text(values, ids.B_DESCRIPTION, errors, risks.MAX_TEXT),
-        probability=forms.as_int(values, ids.B_PROBABILITY, 1, 5, errors, default=risks.DEFAULT_LEVEL),
-        impact=forms.as_int(values, ids.B_IMPACT, 1, 5, errors, default=risks.DEFAULT_LEVEL),
-        owner_id=forms.as_user(values, ids.B_OWNER, errors),
-        mitigation=forms.as_text(values, ids.B_MITIGATION, errors, risks.MAX_TEXT),
-        contingency=forms.as_text(values, ids.B_CONTINGENCY, errors, risks.MAX_TEXT),
-        review_date=forms.as_date(values, ids.B_REVIEW, errors, not_before=today),
-    )
-    data.project_id, data.project_name = forms.project_ref(values, ids.B_PROJECT)
-    if errors:
-        raise forms.FormError(errors)
-    return data
 

@@ -1,67 +1,53 @@
-"""The risk register: add, list, show, update, close, with every change kept."""
+"""The risk register: add, list, show, update, close, with every change kept.
+
+`perform` carries out a request from `bot.risks.grammar`; each reply and post is a view from
+`bot.risks.views`.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, assert_never
 
 from sqlmodel import Session
 
-from bot.deps import Actor
+from bot import text
 from bot.errors import NotFound, Refused, UsageError
 from bot.outcomes import Outcome, Post
-from bot.projects.service import resolve
-from handlers.slack.render import risks as ui
-from handlers.slack.render.common import PAGE_SIZE
+from bot.people import Actor
+from bot.projects.lookup import resolve
+from bot.risks.bands import band, rank, score
+from bot.risks.grammar import (
+    DEFAULT_LEVEL,
+    MAX_TEXT,
+    MAX_TITLE,
+    STATUSES,
+    AddRisk,
+    CloseRisk,
+    ListRisks,
+    RiskInput,
+    RiskRequest,
+    ShowRisk,
+    UpdateRisk,
+)
+from bot.risks.views import (
+    USAGE,
+    RiskAdded,
+    RiskAnnouncement,
+    RiskClosed,
+    RiskDetail,
+    RiskList,
+    RiskUpdated,
+)
 from storage import clock
 from storage.models import Project, Risk
 from storage.repositories import counters
 from storage.repositories import projects as projects_repo
 from storage.repositories import risks as repo
 
-STATUSES = ("open", "mitigating", "monitoring", "closed")
-BANDS = (("Low", 1, 4), ("Medium", 5, 9), ("High", 10, 15), ("Critical", 16, 25))
 ANNOUNCED_BANDS = ("High", "Critical")
-DEFAULT_LEVEL = 3
-MAX_TITLE = 200
-MAX_TEXT = 3000
-
-
-def score(probability: int, impact: int) -> int:
-    if not (1 <= probability <= 5 and 1 <= impact <= 5):
-        raise ValueError("probability and impact run from 1 to 5")
-    return probability * impact
-
-
-def band(value: int) -> str:
-    for name, low, high in BANDS:
-        if low <= value <= high:
-            return name
-    raise ValueError(f"score {value} is outside 1-25")
-
-
-def _rank(band_name: str) -> int:
-    return [name for name, _, _ in BANDS].index(band_name)
-
-
-@dataclass
-class RiskInput:
-    """What a person asked for; None means 'not given'."""
-
-    title: str | None = None
-    description: str | None = None
-    probability: int | None = None
-    impact: int | None = None
-    owner_id: str | None = None
-    project_name: str | None = None
-    project_id: int | None = None
-    mitigation: str | None = None
-    contingency: str | None = None
-    review_date: date | None = None
-    status: str | None = None
-    source: str = "manual"
+PAGE_SIZE = 20  # risks on one page of the list
 
 
 def _check_text(value: str | None, what: str, limit: int) -> str | None:
@@ -87,16 +73,17 @@ def _project(session: Session, team_id: str, data: RiskInput) -> Project | None:
 def _announce(risk: Risk, project: Project | None, actor: Actor, reason: str) -> list[Post]:
     if project is None or not project.channel_id or band(risk.score) not in ANNOUNCED_BANDS:
         return []
-    return [Post(project.channel_id, ui.announcement(risk, project, actor.user_id, reason),
-                 on_fail=f"I couldn't announce it in <#{project.channel_id}>: invite me there with `/invite`.")]
+    return [Post(project.channel_id, RiskAnnouncement(risk, project, actor.user_id, reason),
+                 on_fail=f"I couldn't announce it in {text.place(project.channel_id)}: invite me there with "
+                         "`/invite`.")]
 
 
 def add(*, session: Session, actor: Actor, data: RiskInput, today: date | None = None) -> Outcome:
     title = _check_text(data.title, "title", MAX_TITLE)
     if not title:
-        raise UsageError("A risk needs a title.", ui.USAGE)
+        raise UsageError("A risk needs a title.", USAGE)
     if data.review_date and data.review_date < (today or clock.today()):
-        raise UsageError(f"The review date {data.review_date} is in the past.", ui.USAGE)
+        raise UsageError(f"The review date {data.review_date} is in the past.", USAGE)
     project = _project(session, actor.team_id, data)
     p = data.probability or DEFAULT_LEVEL
     i = data.impact or DEFAULT_LEVEL
@@ -110,8 +97,8 @@ def add(*, session: Session, actor: Actor, data: RiskInput, today: date | None =
         review_date=data.review_date, source=data.source, created_by=actor.user_id,
     )
     repo.add(session=session, risk=risk, actor_id=actor.user_id)
-    assumed = [k for k, v in (("p", data.probability), ("i", data.impact)) if v is None]
-    return Outcome(reply=ui.added(risk, project, assumed),
+    assumed = tuple(k for k, v in (("p", data.probability), ("i", data.impact)) if v is None)
+    return Outcome(reply=RiskAdded(risk, project, assumed),
                    posts=_announce(risk, project, actor, "New risk"))
 
 
@@ -138,15 +125,15 @@ def list_page(*, session: Session, actor: Actor, project_name: str | None = None
         rows, total = repo.page(offset=(page - 1) * PAGE_SIZE, **query)
     names = {k: v.name for k, v in projects_repo.by_ids(
         session=session, team_id=actor.team_id, ids={r.project_id for r in rows if r.project_id}).items()}
-    return Outcome(reply=ui.listing(rows, names, total=total, page=page, pages=pages, project=project,
-                                    include_closed=include_closed))
+    return Outcome(reply=RiskList(rows, names, total=total, page=page, pages=pages, project=project,
+                                  include_closed=include_closed))
 
 
 def show(*, session: Session, actor: Actor, number: int) -> Outcome:
     risk = get(session, actor.team_id, number)
     project = projects_repo.get(session=session, team_id=actor.team_id, project_id=risk.project_id) \
         if risk.project_id else None
-    return Outcome(reply=ui.card(risk, project, repo.history(session=session, risk=risk)))
+    return Outcome(reply=RiskDetail(risk, project, repo.history(session=session, risk=risk)))
 
 
 def _may_change(actor: Actor, risk: Risk) -> None:
@@ -161,9 +148,9 @@ def update(*, session: Session, actor: Actor, number: int, data: RiskInput, note
     risk = get(session, actor.team_id, number, lock=True)
     _may_change(actor, risk)
     if data.review_date and data.review_date < (today or clock.today()):
-        raise UsageError(f"The review date {data.review_date} is in the past.", ui.USAGE)
+        raise UsageError(f"The review date {data.review_date} is in the past.", USAGE)
     if data.status and data.status not in STATUSES:
-        raise UsageError(f"`status=` must be one of {', '.join(STATUSES)}.", ui.USAGE)
+        raise UsageError(f"`status=` must be one of {', '.join(STATUSES)}.", USAGE)
     before_band = band(risk.score)
     changes: dict[str, list[Any]] = {}
 
@@ -188,7 +175,7 @@ def update(*, session: Session, actor: Actor, number: int, data: RiskInput, note
     if not changes and data.status == "closed" and risk.status == "closed":
         raise UsageError(f"R-{number} is already closed.")
     if not changes:
-        raise UsageError(f"Nothing to change on R-{number}: give at least one option that differs.", ui.USAGE)
+        raise UsageError(f"Nothing to change on R-{number}: give at least one option that differs.", USAGE)
     risk.score = score(risk.probability, risk.impact)
     risk.updated_at = clock.now()
     if "status" in changes:
@@ -201,9 +188,9 @@ def update(*, session: Session, actor: Actor, number: int, data: RiskInput, note
         if risk.project_id else None
     posts = []
     after_band = band(risk.score)
-    if risk.status != "closed" and _rank(after_band) > _rank(before_band):  # e.g. Medium -> High, High -> Critical
+    if risk.status != "closed" and rank(after_band) > rank(before_band):  # e.g. Medium -> High, High -> Critical
         posts = _announce(risk, project, actor, f"Risk raised from {before_band}")
-    return Outcome(reply=ui.updated(risk, changes), posts=posts)
+    return Outcome(reply=RiskUpdated(risk, changes), posts=posts)
 
 
 def close(*, session: Session, actor: Actor, number: int, note: str | None = None) -> Outcome:
@@ -217,4 +204,22 @@ def close(*, session: Session, actor: Actor, number: int, note: str | None = Non
     risk.status = "closed"
     risk.closed_at = risk.updated_at = clock.now()
     session.add(risk)
-    return Outcome(reply=ui.closed(risk, note))
+    return Outcome(reply=RiskClosed(risk, note))
+
+
+def perform(request: RiskRequest, *, session: Session, actor: Actor) -> Outcome:
+    """Carry out a `/risk` request as `actor`, in the caller's unit of work."""
+    match request:
+        case AddRisk(data=data):
+            return add(session=session, actor=actor, data=data)
+        case ListRisks(project_name=name, project_id=pid, include_closed=closed, page=page):
+            return list_page(session=session, actor=actor, project_name=name, project_id=pid,
+                             include_closed=closed, page=page)
+        case ShowRisk(number=number):
+            return show(session=session, actor=actor, number=number)
+        case UpdateRisk(number=number, data=data, note=note):
+            return update(session=session, actor=actor, number=number, data=data, note=note)
+        case CloseRisk(number=number, note=note):
+            return close(session=session, actor=actor, number=number, note=note)
+        case _:
+            assert_never(request)

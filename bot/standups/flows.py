@@ -19,26 +19,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import Session
 
+from bot import text
 from bot.delivery import Envelope, Report
 from bot.deps import Deps
+from bot.ports import Messenger, Posted, PostFailed
+from bot.schedules import local_date, parse_days, parse_time, zone
 from bot.standups import service
-from handlers.slack.render import standups as ui
-from scheduler.triggers import local_date, parse_days, parse_time, zone
+from bot.standups import views as ui
 from storage.models_rhythm import Standup
 from storage.repositories import standups as repo
 
 if TYPE_CHECKING:
-    from scheduler.runtime import Rhythm
+    from bot.deps import Rhythm
 
 log = logging.getLogger(__name__)
 
 DIGEST_AFTER = timedelta(hours=3)  # the stand-ups' grace: the digest waits for late answers this long
-SLACK_FAILURES = (SlackApiError, aiohttp.ClientError, TimeoutError)
 
 
 @dataclass
@@ -77,7 +75,7 @@ async def _prompt_group(rhythm: Rhythm, team_id: str, standup_id: int, tz: str, 
                                      any_day=any_day, fallback_tz=rhythm.deps.settings.bot_timezone)
     if plan is None:
         return Report(), None
-    message = ui.prompt(plan.standup, day)
+    message = ui.Prompt(plan.standup, day)
     envelopes = [Envelope(service.prompt_what(standup_id), uid, day.isoformat(), message)
                  for uid in plan.recipients]
     report = await rhythm.deliverer.send_all(team_id, envelopes) if envelopes else Report()
@@ -87,7 +85,7 @@ async def _prompt_group(rhythm: Rhythm, team_id: str, standup_id: int, tz: str, 
 
 async def _follow_zone_changes(rhythm: Rhythm, team_id: str, standup_id: int, groups: set[str]) -> None:
     """A member whose zone changed since the schedule was built needs a job for the new zone."""
-    from scheduler.runtime import bump_schedule
+    from bot.schedules import bump_schedule
 
     if any(f"standup:{team_id}:{standup_id}:{z}" not in rhythm.specs for z in groups):
         log.info("stand-up %s: a member's zone has no job yet; rebuilding the schedule", standup_id)
@@ -123,75 +121,49 @@ async def prompt_now(rhythm: Rhythm, team_id: str, standup: Standup) -> NowResul
 
 # ---- answers ------------------------------------------------------------------------------------
 
-async def publish_answer(deps: Deps, client: AsyncWebClient, saved: service.Saved) -> str | None:
+async def publish_answer(deps: Deps, messenger: Messenger, saved: service.Saved) -> str | None:
     """Show the answer in the channel; returns what to tell the person if that failed (it is saved anyway)."""
     s, a = saved.standup, saved.answer
     if s.post_mode == "digest":
         if saved.digest_post and saved.digest_status:  # a late answer or a change: the digest is redrawn
-            await _redraw_digest(deps, client, saved)
+            await _redraw_digest(deps, messenger, saved)
         return None
-    message = ui.answer_post(a)
+    view = ui.AnswerPost(a)
     if a.post_channel and a.post_ts:
         try:
-            await client.chat_update(channel=a.post_channel, ts=a.post_ts, **message)
+            await messenger.update(Posted(a.post_channel, a.post_ts), view)
             return None
-        except SLACK_FAILURES as e:  # e.g. the post was deleted: post it again
-            log.info("could not edit the stand-up post (%s); posting it again", _error(e))
+        except PostFailed as e:  # e.g. the post was deleted: post it again
+            log.info("could not edit the stand-up post (%s); posting it again", e.error)
     try:
-        resp = await client.chat_postMessage(channel=s.channel_id, **message)
-    except SLACK_FAILURES as e:
-        return (f"I saved your stand-up, but couldn't post it in <#{s.channel_id}> ({_error(e)}). "
+        where = (await messenger.post(s.channel_id, view))[0]
+    except PostFailed as e:
+        return (f"I saved your stand-up, but couldn't post it in {text.place(s.channel_id)} ({e.error}). "
                 "Ask someone there to invite me with `/invite`.")
     assert a.id is not None
-    await deps.db.write(service.record_post, team_id=s.team_id, answer_id=a.id,
-                        channel=str(resp.get("channel") or s.channel_id), ts=str(resp.get("ts")))
+    await deps.db.write(service.record_post, team_id=s.team_id, answer_id=a.id, channel=where.channel, ts=where.ts)
     return None
 
 
-async def _redraw_digest(deps: Deps, client: AsyncWebClient, saved: service.Saved) -> None:
+async def _redraw_digest(deps: Deps, messenger: Messenger, saved: service.Saved) -> None:
     """Edit each message of the posted digest in place; parts it now needs beyond those go into the
     first one's thread, and parts it no longer needs are deleted."""
     assert saved.digest_post is not None and saved.digest_status is not None
-    channel, ts = saved.digest_post
-    before = saved.digest_parts or [saved.digest_post]
-    after: list[tuple[str, str]] = []
-    new = ui.digest(saved.standup, saved.answer.day, saved.digest_status)
-    for i, part in enumerate(new):
-        try:
-            if i < len(before):
-                await client.chat_update(channel=before[i][0], ts=before[i][1], **part)
-                after.append(before[i])
-            else:
-                resp = await client.chat_postMessage(channel=channel, thread_ts=ts, **part)
-                after.append((str(resp.get("channel") or channel), str(resp.get("ts"))))
-        except SLACK_FAILURES as e:
-            log.warning("could not update the stand-up digest in %s: %s", channel, _error(e))
-            if i < len(before):
-                after.append(before[i])
-    for old_channel, old_ts in before[len(new):]:
-        try:
-            await client.chat_delete(channel=old_channel, ts=old_ts)
-        except SLACK_FAILURES as e:
-            log.info("could not delete a part of the stand-up digest no longer needed: %s", _error(e))
+    before = [Posted(channel, ts) for channel, ts in saved.digest_parts or [saved.digest_post]]
+    after = await messenger.redraw(before, ui.Digest(saved.standup, saved.answer.day, saved.digest_status))
     if after != before and saved.digest_id is not None:
         await deps.db.write(service.record_digest_parts, team_id=saved.standup.team_id,
-                            delivery_id=saved.digest_id, parts=after)
+                            delivery_id=saved.digest_id, parts=[(p.channel, p.ts) for p in after])
 
 
-async def mark_prompt_answered(client: AsyncWebClient, channel: Any, ts: Any, saved: service.Saved) -> None:
+async def mark_prompt_answered(messenger: Messenger, channel: Any, ts: Any, saved: service.Saved) -> None:
     """Turn the prompt DM into "answered" (with a button to change it today)."""
     if not isinstance(channel, str) or not isinstance(ts, str) or not channel or not ts:
         return
     try:
-        await client.chat_update(channel=channel, ts=ts, **ui.prompt_answered(saved.standup, saved.answer.day))
-    except SLACK_FAILURES as e:
-        log.info("could not update the stand-up prompt: %s", _error(e))
-
-
-def _error(e: Exception) -> str:
-    if isinstance(e, SlackApiError):
-        return str(e.response.get("error") or f"http_{e.response.status_code}")
-    return type(e).__name__
+        await messenger.update(Posted(channel, ts), ui.PromptAnswered(saved.standup, saved.answer.day))
+    except PostFailed as e:
+        log.info("could not update the stand-up prompt: %s", e.error)
 
 
 # ---- digests ------------------------------------------------------------------------------------
@@ -219,6 +191,6 @@ async def post_due_digests(rhythm: Rhythm, now: datetime) -> None:
     due = await rhythm.deps.db.read(_due_digests, now=now, fallback_tz=rhythm.deps.settings.bot_timezone)
     for s, day, status in due:
         assert s.id is not None
-        first, *more = ui.digest(s, day, status)
         await rhythm.deliverer.send_all(s.team_id, [Envelope(service.digest_what(s.id), s.channel_id,
-                                                             day.isoformat(), first, more, thread=True)])
+                                                             day.isoformat(), ui.Digest(s, day, status),
+                                                             thread=True)])

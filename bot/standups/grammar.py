@@ -1,19 +1,20 @@
-"""`/standup` text -> request, and the answer modal's fields -> text."""
+"""`/standup` text -> a typed request for the stand-ups' service (`bot.standups.service.perform`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import TypeVar
 
 from bot import parsing
 from bot.errors import UsageError
-from bot.requests import HELP_WORDS, Call, Help
-from bot.standups import service as standups
-from handlers.slack import forms, ids
-from handlers.slack.render.common import safe
-from handlers.slack.render.standups import MAX_ANSWER, USAGE
-from scheduler.triggers import TimeSpecError, check_zone, format_days, format_time, parse_days, parse_time
+from bot.requests import HELP_WORDS, Help, Request
+from bot.schedules import TimeSpecError, check_zone, format_days, format_time, parse_days, parse_time
+from bot.standups.views import USAGE
 
+MAX_MEMBERS = 50
+POST_MODES = ("each", "digest")
 SETUP_OPTIONS = {"channel", "members", "time", "days", "tz", "post"}
 ALIASES = {"member": "members", "people": "members", "users": "members", "at": "time", "day": "days",
            "zone": "tz", "timezone": "tz", "mode": "post", "posts": "post"}
@@ -21,22 +22,57 @@ SETUP = ("setup", "set", "config", "configure", "create", "new")
 NOW = ("now", "send", "ask")
 SKIP = ("skip", "off", "away")
 REPORT = ("report", "status", "who")
+T = TypeVar("T")
 
 
-@dataclass
-class SendNow:
-    """Prompt every member now, each for their own local today (the scheduled path, run by hand)."""
+@dataclass(frozen=True)
+class Setup(Request):
+    """Create or change the channel's stand-up; None means 'not given', and members given replace the old."""
 
+    channel_id: str
+    members: tuple[str, ...] | None = None
+    time: str | None = None  # HH:MM
+    days: str | None = None  # mon,tue,…
+    tz: str | None = None
+    post_mode: str | None = None
+
+
+@dataclass(frozen=True)
+class SendNow(Request):
+    """Prompt every member now, each for their own local today (the scheduled path, run by hand).
+
+    Its unit of work only finds the stand-up; the prompts go out through the delivery ledger."""
+
+    write = False
     channel_id: str | None
     current_channel: str | None
 
 
-def _time_spec(fn: Any, value: str) -> Any:
-    """`fn` on the value as typed (Slack's escapes read), its complaint escaped for the reply."""
+@dataclass(frozen=True)
+class ShowReport(Request):
+    """Who did what today in the stand-up of `channel_id`, else of the current channel, else the only one."""
+
+    write = False
+    channel_id: str | None
+    current_channel: str | None
+
+
+@dataclass(frozen=True)
+class Skip(Request):
+    """No prompt for me today, or from today to `until` (both included)."""
+
+    until: date | None = None
+
+
+StandupRequest = Setup | SendNow | ShowReport | Skip
+
+
+def _time_spec(fn: Callable[[str], T], value: str) -> T:
+    """`fn` on the value as typed; its complaint quotes that value (`parsing.echo`)."""
     try:
-        return fn(parsing.unescape(value))
+        return fn(value)
     except TimeSpecError as e:
-        raise UsageError(f"{safe(str(e))}.", USAGE) from None
+        raise UsageError(f"{parsing.echo(str(e))}.", USAGE) from None
 
 
 def _channel(value: str) -> str:
@@ -44,11 +80,12 @@ def _channel(value: str) -> str:
 
 
 def _usable(current_channel: str | None) -> str | None:
-    """The channel the command was typed in, if a stand-up can live there (not a DM)."""
-    return current_channel if current_channel and current_channel[:1] in ("C", "G") else None
+    """The channel the command was typed in, if a stand-up can live there (not a DM: Slack's begin
+    with D; front ends other than Slack give the ids of channels only)."""
+    return current_channel if current_channel and current_channel[:1] != "D" else None
 
 
-def _setup(p: parsing.Parsed, current_channel: str | None) -> Call:
+def _setup(p: parsing.Parsed, current_channel: str | None) -> Setup:
     opts = p.options
     members = parsing.user_ids(opts["members"], "members", USAGE) if "members" in opts else None
     channel = _channel(opts["channel"]) if "channel" in opts else None
@@ -56,30 +93,27 @@ def _setup(p: parsing.Parsed, current_channel: str | None) -> Call:
         parts = [x for x in word.split(",") if x]
         if not parts:
             continue
-        if all(parsing.USER.match(x) for x in parts):
+        if all(parsing.person(x) for x in parts):
             members = members or []
             members += [u for u in parsing.user_ids(word, "members", USAGE) if u not in members]
-        elif parsing.CHANNEL.match(word) and channel is None:
+        elif parsing.place(word) and channel is None:
             channel = _channel(word)
         else:
             raise UsageError(f"I don't understand `{parsing.echo(word)}` here; options are written "
                              "`key=value`.", USAGE)
-    if members and len(members) > standups.MAX_MEMBERS:  # before anyone is looked up for it
-        raise UsageError(f"A stand-up can have at most {standups.MAX_MEMBERS} members (you named {len(members)}).",
-                         USAGE)
+    if members and len(members) > MAX_MEMBERS:  # before anyone is looked up for it
+        raise UsageError(f"A stand-up can have at most {MAX_MEMBERS} members (you named {len(members)}).", USAGE)
     channel = channel or _usable(current_channel)
     if channel is None:
         raise UsageError("Which channel should the answers go to? Add `channel=#…`.", USAGE)
-    kwargs: dict[str, Any] = {"channel_id": channel, "members": members, "usage": USAGE}
-    if "time" in opts:
-        kwargs["time"] = format_time(*_time_spec(parse_time, opts["time"]))
-    if "days" in opts:
-        kwargs["days"] = format_days(_time_spec(parse_days, opts["days"]))
-    if "tz" in opts:
-        kwargs["tz"] = _time_spec(check_zone, opts["tz"].strip())
-    if "post" in opts:
-        kwargs["post_mode"] = parsing.choice(opts["post"], "post", standups.POST_MODES, USAGE)
-    return Call(standups.setup, write=True, kwargs=kwargs)
+    return Setup(
+        channel_id=channel,
+        members=tuple(members) if members is not None else None,
+        time=format_time(*_time_spec(parse_time, opts["time"])) if "time" in opts else None,
+        days=format_days(_time_spec(parse_days, opts["days"])) if "days" in opts else None,
+        tz=_time_spec(check_zone, opts["tz"].strip()) if "tz" in opts else None,
+        post_mode=parsing.choice(opts["post"], "post", POST_MODES, USAGE) if "post" in opts else None,
+    )
 
 
 def _only_channel(p: parsing.Parsed, sub: str) -> str | None:
@@ -91,7 +125,7 @@ def _only_channel(p: parsing.Parsed, sub: str) -> str | None:
     return _channel(p.options["channel"]) if "channel" in p.options else None
 
 
-def parse(text: str, current_channel: str | None = None) -> Call | Help | SendNow:
+def parse(text: str, current_channel: str | None = None) -> StandupRequest | Help:
     if not (text or "").strip():
         return Help(USAGE)
     first = text.split(None, 1)[0].lower()
@@ -104,23 +138,12 @@ def parse(text: str, current_channel: str | None = None) -> Call | Help | SendNo
         return SendNow(channel_id=_only_channel(p, first), current_channel=current_channel)
     if first in REPORT:
         p = parsing.parse(text, options={"channel"}, usage=USAGE)
-        return Call(standups.report, write=False, kwargs={"channel_id": _only_channel(p, first),
-                                                           "current_channel": current_channel})
+        return ShowReport(channel_id=_only_channel(p, first), current_channel=current_channel)
     if first in SKIP:
         p = parsing.parse(text, options={"until"}, aliases={"to": "until", "till": "until"}, usage=USAGE)
         if [w for w in p.words if w.lower() not in ("today", "me")]:
             raise UsageError("`/standup skip` skips today; for days off add `until=YYYY-MM-DD`.", USAGE)
         until = parsing.iso_date(p.options["until"], "until", USAGE) if "until" in p.options else None
-        return Call(standups.skip, write=True, kwargs={"until": until})
+        return Skip(until=until)
     raise UsageError(f"I don't know `/standup {parsing.echo(first)}`.", USAGE)
 
-
-def parse_form(values: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
-    """The answer modal's fields (yesterday, today, blockers), or `FormError` with a message per field."""
-    errors: dict[str, str] = {}
-    out = (forms.as_text(values, ids.B_YESTERDAY, errors, MAX_ANSWER),
-           forms.as_text(values, ids.B_TODAY, errors, MAX_ANSWER, required=True),
-           forms.as_text(values, ids.B_BLOCKERS, errors, MAX_ANSWER))
-    if errors:
-        raise forms.FormError(errors)
-    return out

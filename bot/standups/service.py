@@ -1,33 +1,33 @@
 """Stand-ups: setting one up, skipping days, answering, and who did what today.
 
-A member's day is their own local date: the zone Slack gives for them (cached
-from users.info), else the stand-up's `tz`, else BOT_TIMEZONE (`fallback_tz`).
+A member's day is their own local date: the zone their platform gives for them (cached
+from their profile), else the stand-up's `tz`, else BOT_TIMEZONE (`fallback_tz`).
+`perform` carries out a typed request of `/standup` (see `bot.standups.grammar`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, assert_never
 
 from sqlmodel import Session
 
-from bot.deps import Actor
+from bot import text
 from bot.errors import NotFound, Refused, UsageError
 from bot.outcomes import Outcome
-from handlers.slack.render import standups as ui
-from handlers.slack.render.common import truncate
-from scheduler.runtime import bump_schedule
-from scheduler.triggers import local_date, next_fire, parse_days, weekly, zone
+from bot.people import Actor
+from bot.risks.grammar import MAX_TEXT, MAX_TITLE  # the risk form's limits, for a blocker's prefill
+from bot.schedules import bump_schedule, local_date, next_fire, parse_days, weekly, zone
+from bot.standups import views as ui
+from bot.standups.grammar import MAX_MEMBERS, POST_MODES, Setup, ShowReport, Skip  # limits checked here again
 from storage import clock
 from storage.models import SlackUser
 from storage.models_rhythm import Standup, StandupAnswer
 from storage.repositories import deliveries, subscribers
 from storage.repositories import standups as repo
 
-MAX_MEMBERS = 50
 MAX_DAYS_OFF = 366
-POST_MODES = ("each", "digest")
 
 
 def digest_what(standup_id: int) -> str:
@@ -36,6 +36,10 @@ def digest_what(standup_id: int) -> str:
 
 def prompt_what(standup_id: int) -> str:
     return f"standup:{standup_id}"
+
+
+def _truncate(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: max(0, limit - 1)] + "…"
 
 
 def zone_of(tz: str | None, standup: Standup | None, fallback_tz: str) -> str:
@@ -55,7 +59,7 @@ def resolve(*, session: Session, team_id: str, channel_id: str | None, current_c
     if channel_id:
         s = repo.by_channel(session=session, team_id=team_id, channel_id=channel_id)
         if s is None:
-            raise NotFound(f"There is no stand-up in <#{channel_id}>. Managers set one up with "
+            raise NotFound(f"There is no stand-up in {text.place(channel_id)}. Managers set one up with "
                            f"`/standup setup channel=#… members=@… time=09:30 days=mon-fri`.")
         return s
     if current_channel:
@@ -68,7 +72,7 @@ def resolve(*, session: Session, team_id: str, channel_id: str | None, current_c
     if not every:
         raise NotFound("There is no stand-up yet. Managers set one up with "
                        "`/standup setup channel=#… members=@… time=09:30 days=mon-fri`.")
-    names = ", ".join(f"<#{s.channel_id}>" for s in every[:20])
+    names = ", ".join(text.place(s.channel_id) for s in every[:20])
     raise UsageError(f"There are stand-ups in {names}: say which one with `channel=#…`.", ui.USAGE)
 
 
@@ -115,7 +119,7 @@ def setup(*, session: Session, actor: Actor, channel_id: str, members: list[str]
         if when is not None:
             upcoming.append((z, when.astimezone(zone(z))))
     upcoming.sort(key=lambda p: p[1])
-    return Outcome(reply=ui.setup_done(s, member_list, zones, created, upcoming), reschedule=True)
+    return Outcome(reply=ui.SetupDone(s, member_list, zones, created, upcoming), reschedule=True)
 
 
 # ---- days off ---------------------------------------------------------------------------------------
@@ -133,7 +137,7 @@ def skip(*, session: Session, actor: Actor, until: date | None = None, fallback_
         raise UsageError(f"Days off can run for at most {MAX_DAYS_OFF} days at a time.", ui.USAGE)
     repo.add_days_off(session=session, team_id=actor.team_id, user_id=actor.user_id,
                       days=[today + timedelta(days=n) for n in range((last - today).days + 1)])
-    return Outcome(reply=ui.skipped(today, last, bool(mine)))
+    return Outcome(reply=ui.DaysOff(today, last, bool(mine)))
 
 
 # ---- who did what -------------------------------------------------------------------------------------
@@ -177,9 +181,8 @@ def today_status(*, session: Session, standup: Standup, fallback_tz: str, now: d
 def report(*, session: Session, actor: Actor, channel_id: str | None = None, current_channel: str | None = None,
            fallback_tz: str = "UTC", now: datetime | None = None) -> Outcome:
     s = resolve(session=session, team_id=actor.team_id, channel_id=channel_id, current_channel=current_channel)
-    first, *more = ui.report(s, today_status(session=session, standup=s, fallback_tz=fallback_tz,
-                                             now=now or clock.now()))
-    return Outcome(reply=first, more=more)
+    status = today_status(session=session, standup=s, fallback_tz=fallback_tz, now=now or clock.now())
+    return Outcome(reply=ui.TodayReport(s, status))
 
 
 def for_now(*, session: Session, actor: Actor, channel_id: str | None = None,
@@ -189,7 +192,7 @@ def for_now(*, session: Session, actor: Actor, channel_id: str | None = None,
     assert s.id is not None
     if not actor.is_manager and actor.user_id not in repo.members(session=session, team_id=actor.team_id,
                                                                  standup_id=s.id):
-        raise Refused(f"Sorry, only managers and members of the stand-up in <#{s.channel_id}> can send its "
+        raise Refused(f"Sorry, only managers and members of the stand-up in {text.place(s.channel_id)} can send its "
                       "prompt.")
     return s
 
@@ -203,7 +206,7 @@ def open_answer(*, session: Session, actor: Actor, standup_id: int, day: date, f
     if s is None:
         raise NotFound("This stand-up no longer exists.")
     if actor.user_id not in repo.members(session=session, team_id=actor.team_id, standup_id=standup_id):
-        raise Refused(f"This prompt is for the members of the stand-up in <#{s.channel_id}>, and you aren't "
+        raise Refused(f"This prompt is for the members of the stand-up in {text.place(s.channel_id)}, and you aren't "
                       "one of them.")
     today = local_date(now or clock.now(), zone_of(actor.tz, s, fallback_tz))
     if day != today:
@@ -275,18 +278,42 @@ def blocker_prefill(*, session: Session, actor: Actor, answer_id: int) -> tuple[
         raise NotFound("That stand-up answer no longer exists.")
     if not actor.is_manager and actor.user_id not in repo.members(session=session, team_id=team_id,
                                                                  standup_id=s.id):
-        raise Refused(f"This button is for the members of the stand-up in <#{s.channel_id}>, and you aren't "
+        raise Refused(f"This button is for the members of the stand-up in {text.place(s.channel_id)}, and you aren't "
                       "one of them.")
-    text = (a.blockers or "").strip()
-    title = " ".join(text.splitlines()[0].split()) if text else "Blocker from the stand-up"
+    blocker = (a.blockers or "").strip()
+    title = " ".join(blocker.splitlines()[0].split()) if blocker else "Blocker from the stand-up"
     who = session.get(SlackUser, (team_id, a.user_id))
-    name = who.name if who and who.name else f"<@{a.user_id}>"
+    name = who.name if who and who.name else text.person(a.user_id)
     prefill: dict[str, Any] = {
-        "title": truncate(title, 200),
-        "description": truncate(f"Blocker raised by {name} in the stand-up of {ui.fmt_day(a.day)}:\n{text}",
-                                   3000),
+        "title": _truncate(title, MAX_TITLE),
+        "description": _truncate(f"Blocker raised by {name} in the stand-up of {ui.fmt_day(a.day)}:\n{blocker}",
+                                 MAX_TEXT),
     }
     project = repo.project_for_channel(session=session, team_id=team_id, channel_id=s.channel_id)
     if project is not None:
         prefill["project_id"] = project.id
     return prefill, s.channel_id
+
+
+# ---- the command ------------------------------------------------------------------------------------------
+
+# `/standup now` is not one of them: besides its unit of work (`for_now`, which finds the stand-up and
+# checks who asks) it needs the scheduler, whose delivery path sends the prompts (`flows.prompt_now`).
+Performed = Setup | ShowReport | Skip
+
+
+def perform(request: Performed, *, session: Session, actor: Actor, fallback_tz: str) -> Outcome:
+    """Carry out a `/standup` request as `actor`; `fallback_tz` is the zone of anyone whose own is unknown."""
+    match request:
+        case Setup():
+            return setup(session=session, actor=actor, channel_id=request.channel_id,
+                         members=list(request.members) if request.members is not None else None,
+                         time=request.time, days=request.days, tz=request.tz, post_mode=request.post_mode,
+                         fallback_tz=fallback_tz)
+        case ShowReport():
+            return report(session=session, actor=actor, channel_id=request.channel_id,
+                          current_channel=request.current_channel, fallback_tz=fallback_tz)
+        case Skip():
+            return skip(session=session, actor=actor, until=request.until, fallback_tz=fallback_tz)
+        case _:
+            assert_never(request)

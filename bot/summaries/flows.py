@@ -6,20 +6,17 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.delivery import Envelope, Report
 from bot.errors import Unavailable
+from bot.schedules import bump_schedule, local_date
 from bot.summaries import service as summaries
-from scheduler.runtime import bump_schedule
-from scheduler.triggers import local_date
 from storage.models_rhythm import SummarySubscriber
 from storage.repositories.summaries import aware
 
 if TYPE_CHECKING:
-    from scheduler.runtime import Rhythm
+    from bot.deps import Rhythm
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +41,14 @@ async def send_weekly(rhythm: Rhythm, team_id: str, user_id: str, *, occurrence:
     if summaries.fire_time(occurrence, sub.tz, fallback) < aware(sub.added_at):
         log.info("summary %s: %s subscribed after it was due; their first is next week", occurrence, user_id)
         return Report()
-    actor = await deps.people.actor(rhythm.client, team_id, user_id)
+    actor = await deps.people.actor(team_id, user_id)
     if not actor.is_manager:
         log.info("summary %s: %s is no longer a manager; not sent", occurrence, user_id)
         return Report()
     now = rhythm.now()
     today = local_date(now, sub.tz or actor.tz, fallback)
-    first, *more = await deps.db.read(summaries.weekly, team_id=team_id, today=today, week=occurrence, now=now)
-    report = await rhythm.deliverer.send_all(team_id, [Envelope(WHAT, user_id, occurrence, first, more)])
+    view = await deps.db.read(summaries.weekly, team_id=team_id, today=today, week=occurrence, now=now)
+    report = await rhythm.deliverer.send_all(team_id, [Envelope(WHAT, user_id, occurrence, view)])
     log.info("summary %s to %s: %d sent, %d already sent, %d failed", occurrence, user_id, report.sent,
              report.skipped, report.failed)
     return report
@@ -71,25 +68,19 @@ def _subscribe_all(*, session: Session, team_id: str, zones: dict[str, str | Non
 async def subscribe_configured_managers(rhythm: Rhythm) -> None:
     """Subscribe BOT_MANAGERS to the weekly summary in the bot's own workspace (run at start).
 
-    Slack or the database being unreachable is logged and the start goes on; they are
+    The platform or the database being unreachable is logged and the start goes on; they are
     subscribed at the next start (or when they use `/summary`)."""
     managers = sorted(rhythm.deps.settings.managers)
     if not managers:
         return
-    try:
-        auth = await rhythm.client.auth_test()
-        team_id = str(auth.get("team_id") or "")
-    except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
-        log.warning("could not subscribe BOT_MANAGERS to the weekly summary: auth.test failed (%s)",
-                    type(e).__name__)
-        return
+    team_id = await rhythm.platform.directory.own_team()
     if not team_id:
-        log.warning("could not subscribe BOT_MANAGERS to the weekly summary: auth.test named no workspace")
+        log.warning("could not subscribe BOT_MANAGERS to the weekly summary: the platform named no workspace")
         return
     try:
         zones = {}
         for user_id in managers:
-            profile = await rhythm.deps.people.profile(rhythm.client, team_id, user_id)
+            profile = await rhythm.deps.people.profile(team_id, user_id)
             zones[user_id] = profile.tz
         changed = await rhythm.deps.db.write(_subscribe_all, team_id=team_id, zones=zones, now=rhythm.now(),
                                              fallback_tz=rhythm.deps.settings.bot_timezone)

@@ -3,28 +3,38 @@ the rhythm's own failures, on demand (`/summary`) and every Monday by DM."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.deps import Actor
 from bot.errors import Refused
 from bot.outcomes import Outcome
-from bot.projects.service import resolve
-from handlers.slack.render import summaries as ui
-from handlers.slack.render.common import MAX_RESPONSES
-from scheduler.runtime import LOOKBACK, bump_schedule, summary_spec
-from scheduler.triggers import latest_fire, local_date, week_key, zone
+from bot.people import Actor
+from bot.projects.lookup import resolve
+from bot.risks import service as risks
+from bot.schedules import (
+    LOOKBACK,
+    SUMMARY_DAY,
+    SUMMARY_TIME,
+    bump_schedule,
+    latest_fire,
+    local_date,
+    summary_job_key,
+    week_key,
+    zone,
+)
+from bot.schedules import (
+    weekly as weekly_trigger,
+)
+from bot.summaries.grammar import AllOpenRisks, Summarize, SummaryRequest
+from bot.summaries.views import ProjectHealth, ProjectScores, Summary, WeekScore
 from storage import clock
-from storage.models import Feedback, Project, Risk
-from storage.models_rhythm import Delivery, JobRun, SummarySubscriber
+from storage.models import Project
 from storage.repositories import projects as projects_repo
 from storage.repositories import runs, subscribers
 from storage.repositories import summaries as repo
-from storage.repositories.summaries import PollScore, StandupRate
+from storage.repositories.summaries import PollScore
 
 WINDOW = timedelta(days=7)  # "this week": new risks, feedback, failures and missed runs
 WEEKS = 6  # stakeholder scores are shown as a trend over this many ISO weeks
@@ -34,60 +44,8 @@ OVERDUE = 8
 WAITING = 3
 FAILURES = 5
 
-
-@dataclass
-class WeekScore:
-    week: str  # ISO week, e.g. 2026-W48
-    average: float
-    answers: int
-
-
-@dataclass
-class ProjectScores:
-    """A project's stakeholder check-ins: weekly averages (oldest first) and its latest poll."""
-
-    project_id: int
-    name: str
-    weeks: list[WeekScore]
-    answered: int = 0  # in the latest poll
-    at_risk: int = 0
-    off_track: int = 0
-    not_answered: list[str] = field(default_factory=list)
-
-    @property
-    def latest(self) -> float | None:
-        return self.weeks[-1].average if self.weeks else None
-
-    @property
-    def change(self) -> float | None:
-        return round(self.weeks[-1].average - self.weeks[-2].average, 1) if len(self.weeks) > 1 else None
-
-
-@dataclass
-class Summary:
-    team_id: str
-    today: date
-    since: datetime
-    now: datetime
-    project: Project | None = None
-    week: str | None = None  # set for the weekly DM
-    subscribed: bool = False  # this request subscribed the manager to the weekly DM
-    top_risks: list[Risk] = field(default_factory=list)
-    open_total: int = 0
-    new_risks: list[Risk] = field(default_factory=list)
-    new_total: int = 0
-    overdue: list[Risk] = field(default_factory=list)
-    overdue_total: int = 0
-    sentiment: dict[str, int] = field(default_factory=dict)
-    waiting: list[Feedback] = field(default_factory=list)
-    waiting_total: int = 0
-    scores: list[ProjectScores] = field(default_factory=list)
-    standups: list[StandupRate] = field(default_factory=list)
-    failures: list[Delivery] = field(default_factory=list)
-    failures_total: int = 0
-    missed: list[JobRun] = field(default_factory=list)
-    missed_total: int = 0
-    project_names: dict[int, str] = field(default_factory=dict)
+REFUSAL = ("Sorry, the summary is for managers (people in BOT_MANAGERS and workspace admins). "
+           "`/risk list` and `/project show NAME` show the figures everyone can see.")
 
 
 def weeks_start(today: date, weeks: int = WEEKS) -> datetime:
@@ -183,11 +141,11 @@ def subscribe(*, session: Session, team_id: str, user_id: str, tz: str | None, n
         return False
     if bump:
         bump_schedule(session=session)
-    spec = summary_spec(SummarySubscriber(team_id=team_id, user_id=user_id, tz=tz), fallback_tz)
-    last = latest_fire(spec.trigger, now or clock.now(), LOOKBACK)
-    if last is not None:
-        runs.claim(session=session, team_id=team_id, job_key=spec.job_key, occurrence=spec.occurrence(last),
-                   status="skipped")
+    zone_name = tz or fallback_tz
+    last = latest_fire(weekly_trigger([SUMMARY_DAY], SUMMARY_TIME, zone_name), now or clock.now(), LOOKBACK)
+    if last is not None:  # this week's summary is the answer they just had: the Monday one skips it
+        runs.claim(session=session, team_id=team_id, job_key=summary_job_key(user_id),
+                   occurrence=week_key(local_date(last, zone_name)), status="skipped")
     return True
 
 
@@ -198,34 +156,46 @@ def fire_time(week: str, tz: str | None, fallback_tz: str = "UTC") -> datetime:
     return datetime.combine(monday, time(8, 0), zone(tz, fallback_tz))
 
 
+def perform(request: SummaryRequest, *, session: Session, actor: Actor) -> Outcome:
+    """Carry out a summary request as `actor`."""
+    match request:
+        case Summarize(project_name=name):
+            return build(session=session, actor=actor, project_name=name)
+        case AllOpenRisks(project_id=project_id):
+            return all_open_risks(session=session, actor=actor, project_id=project_id)
+
+
 def build(*, session: Session, actor: Actor, project_name: str | None = None, today: date | None = None) -> Outcome:
     """`/summary [project=NAME]`: managers only; using it subscribes them to the weekly DM."""
     if not actor.is_manager:
-        raise Refused(ui.REFUSAL)
+        raise Refused(REFUSAL)
     project = resolve(session=session, team_id=actor.team_id, name=project_name) if project_name else None
     now = clock.now()
     today = today or local_date(now, actor.tz)
     changed = subscribe(session=session, team_id=actor.team_id, user_id=actor.user_id, tz=actor.tz, now=now)
     data = collect(session=session, team_id=actor.team_id, today=today, now=now, project=project)
     data.subscribed = changed
-    first, *more = ui.summary(data, max_messages=MAX_RESPONSES)
-    return Outcome(reply=first, more=more, reschedule=changed)
+    return Outcome(reply=data, reschedule=changed)
 
 
-def weekly(*, session: Session, team_id: str, today: date, week: str, now: datetime | None = None
-           ) -> list[dict[str, Any]]:
-    """The weekly DM's messages (one delivery, in as many parts as Slack's limits need)."""
+def all_open_risks(*, session: Session, actor: Actor, project_id: int | None = None) -> Outcome:
+    """The summary's button: the register's first page of open risks, as `/risk list` shows it."""
+    return risks.list_page(session=session, actor=actor, project_id=project_id, page=1)
+
+
+def weekly(*, session: Session, team_id: str, today: date, week: str, now: datetime | None = None) -> Summary:
+    """The weekly DM of ISO week `week` (one delivery, in as many parts as its front end needs)."""
     data = collect(session=session, team_id=team_id, today=today, now=now)
     data.week = week
-    return ui.summary(data)
+    return data
 
 
-def health_extra(*, session: Session, team_id: str, project: Project, today: date | None = None) -> list[str]:
-    """`/project show` fields: the latest stakeholder score with its trend, and stand-up participation."""
+def health_extra(*, session: Session, team_id: str, project: Project, today: date | None = None) -> ProjectHealth:
+    """`/project show` figures: the latest stakeholder score with its trend, and stand-up participation."""
     today = today or clock.now().date()
     assert project.id is not None
     scores = stakeholder_scores(session=session, team_id=team_id, today=today, project_id=project.id,
                                 names={project.id: project.name})
     rates = (repo.standup_participation(session=session, team_id=team_id, since=today - timedelta(days=6),
                                         channel_id=project.channel_id) if project.channel_id else [])
-    return ui.health_fields(scores[0] if scores else None, rates, project.channel_id)
+    return ProjectHealth(scores[0] if scores else None, rates, project.channel_id)

@@ -1,5 +1,7 @@
 """The Slack front end: Bolt listeners, Block Kit renderers, the Web API client and every Slack
-identifier. `register(app)` wires the listeners onto a Bolt app."""
+identifier. `register(app)` wires the listeners onto a Bolt app: each listener package's own
+`register` (commands, actions, views, events) lists its listeners, every one wrapped in
+`handlers.slack.errors.guarded`; none is registered anywhere else."""
 
 from __future__ import annotations
 

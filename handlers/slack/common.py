@@ -12,19 +12,25 @@ from slack_bolt.async_app import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deps import Actor, Deps
+from bot.deps import Deps
 from bot.errors import Refused, UsageError, UserError
 from bot.outcomes import Outcome
+from bot.people import Actor
 from bot.requests import Call, Help, Request
 from handlers.slack.render.catalog import render
-from handlers.slack.render.common import plain_message
-from scheduler import jobs
+from handlers.slack.render.common import core_message
+from handlers.slack.text import to_core
 
 log = logging.getLogger(__name__)
 R = TypeVar("R", bound=Request)
 
 GUEST_REFUSAL = ("Sorry, guest accounts can give feedback (`/feedback`) and answer the check-ins sent to them, "
                  "but not this. Ask someone on the team if you need it.")
+
+
+def text_of(command: dict[str, Any]) -> str:
+    """A slash command's text in the core's text (Slack's escapes and mentions read once)."""
+    return to_core(str(command.get("text") or ""))
 
 
 def get_deps(context: dict[str, Any]) -> Deps:
@@ -47,7 +53,7 @@ async def actor_of(deps: Deps, client: AsyncWebClient, team_id: str, user_id: st
 
     The one place the stakeholder policy lives: guests give feedback and answer their own
     check-ins (neither looks them up) and read `help`; everything else refuses them here."""
-    actor = await deps.people.actor(client, team_id, user_id)
+    actor = await deps.people.actor(team_id, user_id)
     if actor.is_guest and not guests:
         raise Refused(GUEST_REFUSAL)
     return actor
@@ -61,20 +67,20 @@ async def run_call(call: Call, deps: Deps, client: AsyncWebClient, team_id: str,
         actor = Actor(team_id, user_id)
     if not call.write:
         return await deps.db.read(call.fn, actor=actor, **call.kwargs)  # type: ignore[no-any-return]
-    journal = deps.extras.get("journal")
+    journal = deps.journal
     fn = journal.within(call.fn) if journal is not None else call.fn  # done in the same unit of work
     return await deps.db.write(fn, actor=actor, **call.kwargs)  # type: ignore[no-any-return]
 
 
-async def deliver(outcome: Outcome, client: AsyncWebClient, say_to_requester: Callable[..., Awaitable[Any]]) -> None:
-    """Show the reply, then make the posts; a failed post is told to the requester, not lost silently."""
+async def deliver(outcome: Outcome, client: AsyncWebClient, say_to_requester: Callable[..., Awaitable[Any]],
+                  deps: Deps | None = None) -> None:
+    """Show the reply, then make the posts; a failed post is told to the requester, not lost silently.
+    A schedule change is applied at once through `deps.rhythm` (else the sweep follows it shortly)."""
     for view in (outcome.reply, *outcome.more):
         for part in render(view):
             await say_to_requester(**part)
-    if outcome.reschedule:
-        rhythm = jobs.running()
-        if rhythm is not None:
-            await rhythm.rebuild()
+    if outcome.reschedule and deps is not None and deps.rhythm is not None:
+        await deps.rhythm.rebuild()
     for post in outcome.posts:
         try:
             for part in render(post.message):
@@ -84,7 +90,7 @@ async def deliver(outcome: Outcome, client: AsyncWebClient, say_to_requester: Ca
             error = e.response.get("error") if isinstance(e, SlackApiError) else type(e).__name__
             log.warning("chat.postMessage to %s failed: %s", post.channel, error)
             if post.on_fail:
-                await say_to_requester(**plain_message(post.on_fail))
+                await say_to_requester(**core_message(post.on_fail))
 
 
 async def run_request(request: R, perform: Callable[..., Outcome], deps: Deps, client: AsyncWebClient,
@@ -99,7 +105,7 @@ async def run_request(request: R, perform: Callable[..., Outcome], deps: Deps, c
     work = functools.partial(perform, request)
     if not request.write:
         return await deps.db.read(work, actor=actor)
-    journal = deps.extras.get("journal")
+    journal = deps.journal
     fn = journal.within(work) if journal is not None else work  # done in the same unit of work
     return await deps.db.write(fn, actor=actor)
 
@@ -113,10 +119,11 @@ async def answer_request(request: R, perform: Callable[..., Outcome], *, deps: D
 
     try:
         outcome = await run_request(request, perform, deps, client, team_id, user_id)
-    except UserError as e:
-        await say(**plain_message(str(e)))
+    except UserError as e:  # a view too: one that quotes what someone typed escapes it in its renderer
+        for part in render(e):
+            await say(**part)
         return
-    await deliver(outcome, client, say)
+    await deliver(outcome, client, say, deps)
 
 
 async def answer_command(call: Call, *, deps: Deps, client: AsyncWebClient, respond: Callable[..., Awaitable[Any]],
@@ -129,9 +136,9 @@ async def answer_command(call: Call, *, deps: Deps, client: AsyncWebClient, resp
     try:
         outcome = await run_call(call, deps, client, team_id, user_id)
     except UserError as e:
-        await say(**plain_message(str(e)))
+        await say(**core_message(str(e)))
         return
-    await deliver(outcome, client, say)
+    await deliver(outcome, client, say, deps)
 
 
 async def respond_or_dm(respond: Callable[..., Awaitable[Any]] | None, client: AsyncWebClient, user_id: str,
@@ -175,10 +182,10 @@ async def acknowledge(ack: AsyncAck, parse: Callable[[], Any]) -> Any:
     try:
         request = parse()
     except UsageError as e:
-        await ack(**plain_message(str(e)))
+        await ack(**core_message(str(e)))
         return None
     if isinstance(request, Help):
-        await ack(**plain_message(request.text))
+        await ack(**core_message(request.text))
         return None
     await ack()
     return request

@@ -5,7 +5,8 @@ which answers in the HTTP response. An error raised after `ack()` is caught here
 Bolt's asyncio listener runner (slack_bolt 1.x) clears the acknowledgement it already had
 when such an error reaches its error handler, so if that happens within its 10 ms polling
 interval Slack gets a 404 three seconds later instead of the ack ("dispatch_failed" for
-the user). `guarded` wraps every listener (see `bot.app.BotApp`) so that never happens.
+the user). Every listener is registered wrapped in `guarded` (in the `register` functions of
+`handlers.slack.commands`, `.actions`, `.views` and `.events`) so that never happens.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
 
+from bot.backlog import Backlog
 from bot.errors import Unavailable, UserError
 from handlers.slack.common import respond_or_dm
-from handlers.slack.render.common import plain, plain_message, section
+from handlers.slack.render.common import core_message, plain, section
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,7 @@ SORRY = ("Sorry, something went wrong on my side and I couldn't finish that. "
          "Nothing was half-saved; please try again, and tell your Slack admin if it keeps happening.")
 
 Listener = Callable[..., Awaitable[Any]]
+Guarded = Callable[[AsyncArgs], Awaitable[None]]
 
 
 def apology(error: BaseException, where: str) -> str:
@@ -51,39 +56,48 @@ async def tell(context: AsyncBoltContext, text: str) -> None:
     """After ack(): an ephemeral answer through response_url where there is one and it works, else a DM."""
     try:
         respond = context.respond if context.response_url else None
-        await respond_or_dm(respond, context.client, context.user_id or "", plain_message(text))
+        await respond_or_dm(respond, context.client, context.user_id or "", core_message(text))
     except Exception:  # noqa: BLE001 - the apology itself failed; the log already has the cause
         log.warning("could not tell the user about an error", exc_info=True)
 
 
-def guarded(listener: Listener) -> Listener:
-    """`listener`, with errors raised after its ack() answered here (see the module's docstring).
+def guarded(listener: Listener) -> Guarded:
+    """`listener`, as registered with Bolt: run in its turn of the app's `Backlog`, with errors
+    raised after its ack() answered here (see the module's docstring).
 
-    Bolt passes a listener the arguments its signature names; the wrapper names the same ones
-    plus `context`, which it needs to answer."""
-    if getattr(listener, "_guarded", False):
+    The wrapper takes Bolt's documented `args` parameter (every argument Bolt offers a listener)
+    and calls `listener` with the ones its parameters name, as Bolt would, except that its `ack`
+    is the backlog's: it acknowledges at once, then waits for a slot. The wrapper's `guards`
+    attribute is the listener it wraps (wrapping it again changes nothing)."""
+    if getattr(listener, "guards", None) is not None:
         return listener
-    sig = inspect.signature(listener)
-    names = set(sig.parameters)
-    params = list(sig.parameters.values())
-    if "context" not in names:  # Bolt reads positional-or-keyword names only
-        at = sum(p.kind <= inspect.Parameter.POSITIONAL_OR_KEYWORD for p in params)
-        params.insert(at, inspect.Parameter("context", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None))
+    names = tuple(inspect.signature(listener).parameters)
     where = getattr(listener, "__name__", "a listener")
 
-    async def run(**kwargs: Any) -> Any:
-        context: AsyncBoltContext = kwargs["context"]
-        try:
-            return await listener(**{k: v for k, v in kwargs.items() if k in names})
-        except Exception as error:  # noqa: BLE001 - the one place post-ack errors are reported
-            if context.ack.response is None:  # not acknowledged yet: Bolt's error handler answers
-                raise
-            await tell(context, apology(error, where))
-            return None
+    async def run(args: AsyncArgs) -> None:
+        context = args.context
+        backlog = context.get("backlog")  # put there by the app's middleware, see bot.app.create_app
+        turn = backlog.turn(args.ack if "ack" in names else None) if isinstance(backlog, Backlog) \
+            else nullcontext(args.ack)
+        async with turn as ack:
+            try:
+                await listener(**{name: ack if name == "ack" else argument(args, name) for name in names})
+            except Exception as error:  # noqa: BLE001 - the one place post-ack errors are reported
+                if context.ack.response is None:  # not acknowledged yet: Bolt's error handler answers
+                    raise
+                await tell(context, apology(error, where))
 
-    run.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
-    run.__name__ = run.__qualname__ = where
+    run.__name__ = run.__qualname__ = where  # what Bolt's logs call the listener
     run.__doc__ = listener.__doc__
     run.__module__ = listener.__module__
-    run._guarded = True  # type: ignore[attr-defined]
+    run.guards = listener  # type: ignore[attr-defined]
     return run
+
+
+def argument(args: AsyncArgs, name: str) -> Any:
+    """The listener argument `name`, as Bolt injects it: one of its own, else an item of the context."""
+    if name == "args":
+        return args
+    if hasattr(args, name):
+        return getattr(args, name)
+    return args.context.get(name)

@@ -10,7 +10,9 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.parsing import MAX_YEARS_AHEAD, SLACK_ID, blank, latest_date, link_text, strip_nul
+from bot import text
+from bot.parsing import MAX_YEARS_AHEAD, blank, latest_date, strip_nul
+from handlers.slack.text import SLACK_ID, link_text
 from storage import clock
 
 
@@ -68,16 +70,16 @@ def _field(values: dict[str, Any], block_id: str) -> Any:
 
 
 def _rich_text(node: Any) -> str:
-    """A rich text value as plain text, stored the way `bot.parsing.unescape` stores command text:
-    people stay mentions, broadcasts and user groups become words, a link shows its real URL."""
+    """A rich text value in the core's text, as `handlers.slack.text.to_core` reads command text:
+    people and channels become references, broadcasts and user groups words, a link shows its real URL."""
     if isinstance(node, dict):
         kind = node.get("type")
         if kind == "text":
-            return str(node.get("text", ""))
+            return text.clean(str(node.get("text", "")))
         if kind == "user":
-            return f"<@{node.get('user_id')}>"
+            return text.person(str(node.get("user_id")))
         if kind == "channel":
-            return f"<#{node.get('channel_id')}>"
+            return text.place(str(node.get("channel_id")))
         if kind == "broadcast":
             return f"@{node.get('range') or 'channel'}"
         if kind == "usergroup":
@@ -138,7 +140,7 @@ def as_text(values: dict[str, Any], block_id: str, errors: dict[str, str], limit
     if len(raw) > limit:
         errors[block_id] = f"At most {limit} characters, please."
         return None
-    return raw.strip()
+    return text.clean(raw).strip()
 
 
 def as_user(values: dict[str, Any], block_id: str, errors: dict[str, str]) -> str | None:

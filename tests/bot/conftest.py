@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.deps import Actor
+from bot.people import Actor
 from storage.db import session_scope
 
 TEAM = "T1"
@@ -27,7 +27,10 @@ class Db:
     def run(self, fn: Callable[..., Any], /, *, write: bool = True, **kwargs: Any) -> Any:
         """One unit of work as the handlers run it: committed, or rolled back when it raises."""
         with session_scope(self.engine, write=write) as session:
-            return fn(session=session, **kwargs)
+            result = fn(session=session, **kwargs)
+            if not write:
+                session.expunge_all()  # as bot.deps does: what a read returns stays readable after its rollback
+            return result
 
     def session(self) -> Session:
         """A plain session for looking at what was written."""

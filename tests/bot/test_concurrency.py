@@ -18,10 +18,10 @@ import pytest
 from sqlmodel import col, select
 
 from bot.checkins import service as checkins
-from bot.deps import Actor
 from bot.errors import UsageError
 from bot.feedback import service as feedback
 from bot.feedback.service import FeedbackInput
+from bot.people import Actor
 from bot.projects import service as projects
 from bot.reviews import service as reviews
 from bot.risks import service as risks
@@ -227,7 +227,7 @@ def test_concurrent_schedule_changes_each_see_the_other(db: Db, monkeypatch: pyt
         cfg = s.exec(select(CheckinConfig).where(CheckinConfig.team_id == TEAM)).one()
     assert (cfg.day, cfg.time) == (0, "10:00")
     # The one that went second says what now holds: both changes.
-    assert any("Mondays at 10:00" in json.dumps(r.reply) for r in results)
+    assert any((r.reply.schedule.day, r.reply.schedule.time) == (0, "10:00") for r in results)
 
 
 def test_concurrent_changes_of_one_answer_each_see_the_other(db: Db, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -255,10 +255,10 @@ def test_project_show_counts_only_the_feedback_the_viewer_may_see(db: Db) -> Non
     def total(actor: Actor) -> int:
         with db.session() as s:
             project = projects.resolve(session=s, team_id=TEAM, name="Apollo")
-            return int(projects.health(session=s, team_id=TEAM, project=project, viewer=actor)["feedback"]["total"])
+            return int(projects.health(session=s, team_id=TEAM, project=project, viewer=actor).feedback["total"])
 
     assert total(MANAGER) == 5
     assert total(MEMBER) == 3  # two public, and their own private one
     assert total(OTHER) == 4
     reply = db.run(projects.show, write=False, actor=MEMBER, name="Apollo").reply
-    assert "3 feedback" in reply["text"]
+    assert reply.health.feedback["total"] == 3

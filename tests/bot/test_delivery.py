@@ -15,8 +15,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.app import make_client
+from bot.database import Database
 from bot.delivery import HOST, Deliverer, Envelope, _key
-from bot.deps import Database
+from handlers.slack.sender import SlackSender
 from storage.models_rhythm import Delivery
 from storage.repositories import deliveries as ledger
 from tests.conftest import make_settings
@@ -27,7 +28,7 @@ TEAM = "T0ACME"
 
 def deliverer(engine: Engine, stub: SlackStub, **kw) -> Deliverer:  # type: ignore[no-untyped-def]
     client = make_client(make_settings(str(engine.url.render_as_string(hide_password=False)), stub.api_url))
-    return Deliverer(Database(engine), client, **kw)
+    return Deliverer(Database(engine), SlackSender(client), **kw)
 
 
 def envelopes(n: int, what: str = "checkin:1", occ: str = "2026-11-27T15:00Z") -> list[Envelope]:
@@ -140,12 +141,13 @@ SCRIPT = textwrap.dedent("""
     import asyncio, sys
     from bot.app import make_client
     from bot.delivery import Deliverer, Envelope
-    from bot.deps import Database
+    from bot.database import Database
+    from handlers.slack.sender import SlackSender
     from storage.db import make_engine
     from tests.conftest import make_settings
     db_url, api_url, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     engine = make_engine(db_url)
-    d = Deliverer(Database(engine), make_client(make_settings(db_url, api_url)))
+    d = Deliverer(Database(engine), SlackSender(make_client(make_settings(db_url, api_url))))
     envs = [Envelope("checkin:7", f"U{i:04d}", "2026-11-27T15:00Z", {"text": "poll"}) for i in range(n)]
     r = asyncio.run(d.send_all("T0ACME", envs))
     print(r.sent, r.skipped)

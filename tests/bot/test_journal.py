@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.app import Backlog
-from bot.deps import Database
+from bot.backlog import Backlog
+from bot.database import Database
 from bot.journal import CURRENT, Journal
 from bot.server import Runtime
 from storage.models import Project

@@ -1,4 +1,5 @@
-"""Command text as Slack sends it (`should_escape: true`): words, quotes, options, mentions, values."""
+"""Command text in the core's text: words, quotes, options, references, values. Inputs written as Slack
+sends them (`should_escape: true`) are read with the Slack front end's `to_core` first, as it does."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import date
 import pytest
 
 from bot import parsing
+from bot import text as core_text
 from bot.errors import UsageError
+from handlers.slack.text import to_core
 
 USAGE = "*Usage of /thing*"
 
@@ -52,8 +55,8 @@ def test_unclosed_quote_runs_to_the_end() -> None:
 
 
 def test_escaped_mentions_stay_whole_even_with_spaces_in_the_label() -> None:
-    assert words("add owner=<@U123|Bob Smith> on <#C42|sales team> now") == [
-        ("add", False), ("owner=<@U123|Bob Smith>", False), ("on", False), ("<#C42|sales team>", False),
+    assert words(to_core("add owner=<@U123|Bob Smith> on <#C42|sales team> now")) == [
+        ("add", False), (f"owner={core_text.person('U123')}", False), ("on", False), (core_text.place("C42"), False),
         ("now", False)]
 
 
@@ -171,53 +174,46 @@ def test_empty_text() -> None:
 @pytest.mark.parametrize("value,expected", [("<@U123|name>", "U123"), ("<@U123>", "U123"),
                                             (" <@W9ABC|bob> ", "W9ABC")])
 def test_user_mention(value: str, expected: str) -> None:
-    assert parsing.user_id(value, "owner") == expected
+    assert parsing.user_id(to_core(value), "owner") == expected
 
 
 @pytest.mark.parametrize("value", ["@bob", "U123", "bob", "<#C123|sales>", "<@u123>", ""])
 def test_not_a_user_mention(value: str) -> None:
     with pytest.raises(UsageError, match="owner=") as e:
-        parsing.user_id(value, "owner", USAGE)
+        parsing.user_id(to_core(value), "owner", USAGE)
     assert e.value.usage == USAGE
 
 
 def test_several_users() -> None:
-    assert parsing.user_ids("<@U1|a>,<@U2|b> <@U1>", "members") == ["U1", "U2"]
+    assert parsing.user_ids(to_core("<@U1|a>,<@U2|b> <@U1>"), "members") == ["U1", "U2"]
     with pytest.raises(UsageError):
         parsing.user_ids(" , ", "members")
     with pytest.raises(UsageError):
-        parsing.user_ids("<@U1|a>,bob", "members")
+        parsing.user_ids(to_core("<@U1|a>,bob"), "members")
 
 
 @pytest.mark.parametrize("value,expected", [("<#C123|name>", "C123"), ("<#C123>", "C123"),
                                             ("<#G77|private>", "G77")])
 def test_channel(value: str, expected: str) -> None:
-    assert parsing.channel_id(value, "channel") == expected
+    assert parsing.channel_id(to_core(value), "channel") == expected
 
 
 @pytest.mark.parametrize("value", ["#sales", "sales", "<@U1|bob>", "C123"])
 def test_not_a_channel(value: str) -> None:
     with pytest.raises(UsageError, match="channel="):
-        parsing.channel_id(value, "channel", USAGE)
+        parsing.channel_id(to_core(value), "channel", USAGE)
 
 
 def test_mention_as_option_value_after_tokenizing() -> None:
-    p = parsing.parse("add Ask <@U9|ann> owner=<@U123|bob> channel=<#C1|sales>", options={"owner", "channel"})
+    p = parsing.parse(to_core("add Ask <@U9|ann> owner=<@U123|bob> channel=<#C1|sales>"), options={"owner", "channel"})
     assert parsing.user_id(p.options["owner"], "owner") == "U123"
     assert parsing.channel_id(p.options["channel"], "channel") == "C1"
-    assert p.rest == "Ask <@U9|ann>"
+    assert p.rest == f"Ask {core_text.person('U9')}"
 
 
-def test_plain_decodes_entities_and_unwraps_links() -> None:
-    assert parsing.plain("R&amp;D &lt;urgent&gt; ") == "R&D <urgent>"
-    assert parsing.plain("see <https://example.com/x|example.com/x>") == "see https://example.com/x"
-    assert parsing.plain("&amp;lt;") == "&lt;"  # decoded once: a typed "&lt;" stays as typed
-
-
-def test_unescape_shows_text_as_written() -> None:
-    text = "<@U123|bob> in <#C123|sales>, <!here> and <!subteam^S1|@devs>: R&amp;D &lt;3 <mailto:a@b.c|a@b.c>"
-    assert parsing.unescape(text) == "<@U123> in <#C123>, @here and @devs: R&D <3 mailto:a@b.c"
-    assert parsing.unescape("<@U123>") == "<@U123>"
+def test_plain_keeps_core_text_as_it_is() -> None:
+    assert parsing.plain(" R&amp;D <urgent> ") == "R&amp;D <urgent>"  # core text is never decoded again
+    assert parsing.plain("\u200b ") == ""
 
 
 # ---- values -----------------------------------------------------------------------------------

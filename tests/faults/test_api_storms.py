@@ -17,8 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.delivery import MAX_ATTEMPTS, MAX_RATE_LIMITED, Deliverer, Envelope
-from bot.deps import Database
+from bot.database import Database
+from bot.delivery import MAX_ATTEMPTS, Deliverer, Envelope
+from handlers.slack.sender import MAX_RATE_LIMITED, SlackSender
 from storage.models import Project, Risk, SlackUser
 from storage.models_rhythm import Delivery, Standup, StandupMember
 from tests.conftest import ServedBot
@@ -149,7 +150,7 @@ def test_a_rate_limit_the_client_gave_up_on_is_tried_again_later(engine: Engine,
     """However Slack words it, an HTTP 429 means "not now": the sender waits it out, and after too many in a
     row the row waits for the next pass, never `failed`."""
     client = AsyncWebClient(token="xoxb-test-token-000", base_url=stub.api_url, retry_handlers=[])
-    deliverer = Deliverer(Database(engine), client)
+    deliverer = Deliverer(Database(engine), SlackSender(client))
     stub.fail("chat.postMessage", status=429, times=MAX_RATE_LIMITED + 1)
     first = asyncio.run(deliverer.send_all(TEAM, [Envelope("summary", "UMGR", "2026-W48", {"text": "Summary"})]))
     assert (first.sent, first.failed, first.retry) == (0, 0, 1) and ledger(engine) == {"pending": 1}

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.triggers import DAY_NAMES
+from bot.schedules import DAY_NAMES
 from storage.models_rhythm import CheckinPoll, JobRun
 from tests.bot.test_main import BotProcess, start
 from tests.clock import wall_now

@@ -11,9 +11,10 @@ import time_machine
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.app import build_deps, make_client
-from scheduler import build_scheduler, jobs
-from scheduler.runtime import Rhythm, bump_schedule, collect_specs, schedule_version
+from bot.app import build_deps
+from bot.schedules import bump_schedule, schedule_version
+from scheduler import build_scheduler
+from scheduler.runtime import Rhythm, collect_specs
 from storage.models import Project, SlackUser
 from storage.models_rhythm import CheckinConfig, JobRun, Stakeholder, Standup, StandupMember, SummarySubscriber
 from tests.conftest import make_settings
@@ -73,7 +74,7 @@ def test_schedule_version_moves(engine: Engine) -> None:
 def make_rhythm(engine: Engine, stub: SlackStub) -> Rhythm:
     settings = make_settings(engine.url.render_as_string(hide_password=False), stub.api_url)
     deps = build_deps(settings, engine)
-    return Rhythm(deps, make_client(settings), build_scheduler("UTC"))
+    return Rhythm(deps, build_scheduler("UTC"))
 
 
 @time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=UTC), tick=False)
@@ -151,12 +152,11 @@ def test_catch_up_runs_within_grace_and_records_missed_beyond(
     rhythm = make_rhythm(engine, stub)
 
     async def run() -> None:
-        jobs.bind(rhythm)
         try:
             await rhythm.rebuild()
             await rhythm.catch_up(now=fired + late)
         finally:
-            jobs.bind(None)
+            rhythm.close()
 
     with time_machine.travel(fired + late, tick=False):
         asyncio.run(run())
@@ -192,13 +192,12 @@ def test_catch_up_after_a_long_outage_is_never_a_burst(engine: Engine, stub: Sla
     rhythm = make_rhythm(engine, stub)
 
     async def run() -> None:
-        jobs.bind(rhythm)
         try:
             await rhythm.rebuild()
             await rhythm.catch_up(now=now)
             await rhythm.catch_up(now=now)
         finally:
-            jobs.bind(None)
+            rhythm.close()
 
     with time_machine.travel(now, tick=False):
         asyncio.run(run())
@@ -229,12 +228,11 @@ def test_occurrences_before_a_definition_existed_are_not_missed(engine: Engine, 
     rhythm = make_rhythm(engine, stub)
 
     async def run() -> None:
-        jobs.bind(rhythm)
         try:
             await rhythm.rebuild()
             await rhythm.catch_up(now=now)
         finally:
-            jobs.bind(None)
+            rhythm.close()
 
     with time_machine.travel(now, tick=False):
         asyncio.run(run())

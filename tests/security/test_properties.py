@@ -46,6 +46,8 @@ from handlers.slack.render import feedback as ui_feedback
 from handlers.slack.render import reviews as ui_reviews
 from handlers.slack.render import risks as ui_risks
 from handlers.slack.render import standups as ui_standups
+from handlers.slack.text import to_core
+from handlers.slack.views import feedback as v_feedback
 from handlers.slack.views import review as v_review
 from handlers.slack.views import risk as v_risk
 from handlers.slack.views import standup as v_standup
@@ -56,10 +58,12 @@ from tests.security.conftest import through_app
 from tests.security.harness import Driver, Outcome
 from tests.security.world import World
 
-PARSERS = {
-    ids.RISK: g_risk.parse, ids.FEEDBACK: g_feedback.parse, ids.PROJECT: g_project.parse,
-    ids.CHECKIN: g_checkin.parse, ids.STANDUP: lambda t: g_standup.parse(t, current_channel="CSALES"),
-    ids.SUMMARY: g_summary.parse,
+PARSERS = {  # each grammar on the text as Slack sends it, read as the Slack front end reads it
+    ids.RISK: lambda t: g_risk.parse(to_core(t)), ids.FEEDBACK: lambda t: g_feedback.parse(to_core(t)),
+    ids.PROJECT: lambda t: g_project.parse(to_core(t)),
+    ids.CHECKIN: lambda t: g_checkin.parse(to_core(t)),
+    ids.STANDUP: lambda t: g_standup.parse(to_core(t), current_channel="CSALES"),
+    ids.SUMMARY: lambda t: g_summary.parse(to_core(t)),
 }
 USERS = ("UMEMBER", "UMEMBER2", "UMGR", "UADMIN", "UGUEST", "UOTHER")
 
@@ -94,7 +98,7 @@ def test_command_text_gives_a_request_or_a_usage_error(command: str) -> None:
 @given(st.text(s.CHARS, max_size=300) | s.huge())
 def test_parsing_helpers_never_fail(text: str) -> None:
     parsing.tokenize(text)
-    parsing.unescape(text)
+    to_core(text)
     parsing.plain(text)
     for fn, args in ((parsing.int_in, ("x", 1, 5)), (parsing.iso_date, ("x",)), (parsing.amount, ("x",)),
                      (parsing.user_id, ("x",)), (parsing.user_ids, ("x",)), (parsing.channel_id, ("x",)),
@@ -122,9 +126,9 @@ def _views() -> dict[str, dict[str, Any]]:
 
 VIEWS = _views()
 FORMS = {
-    ids.RISK_MODAL: lambda v: g_risk.parse_form(v, date.today()),
-    ids.FEEDBACK_MODAL: g_feedback.parse_form,
-    ids.STANDUP_MODAL: g_standup.parse_form,
+    ids.RISK_MODAL: lambda v: v_risk.parse_form(v, date.today()),
+    ids.FEEDBACK_MODAL: v_feedback.parse_form,
+    ids.STANDUP_MODAL: v_standup.parse_form,
     ids.RISK_UPDATE_MODAL: lambda v: v_review.parse_update(v, date.today()),
 }
 
@@ -204,7 +208,7 @@ def test_payload_readers_never_fail(body: dict[str, Any]) -> None:
         assert n is None or 0 < n < 10**9
     parsed = standup.prompt_value(standup._value(body))
     assert parsed is None or (parsed[0] >= 0 and isinstance(parsed[1], date))
-    ref = checkins.log_risk_value(action.get("value"))
+    ref = a_checkin.log_risk_value(action.get("value"))
     assert ref is None or (isinstance(ref[0], int) and isinstance(ref[1], str))
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -20,12 +20,14 @@ from bot.checkins import service as checkins
 from bot.delivery import Deliverer
 from bot.deps import Deps
 from bot.errors import UserError
+from bot.parsing import button_json
 from handlers.slack import ids
 from handlers.slack.commands.risk import open_risk_modal
 from handlers.slack.common import get_deps, respond_or_dm, team_of, user_of
 from handlers.slack.render import checkins as ui
-from handlers.slack.render.common import plain_message
-from scheduler import jobs
+from handlers.slack.render.catalog import render
+from handlers.slack.render.common import core_message, plain_message
+from handlers.slack.text import SLACK_ID
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +52,22 @@ def where(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return channel, ts
 
 
-def deliverer(deps: Deps, client: AsyncWebClient) -> Deliverer:
-    rhythm = jobs.running()
-    return rhythm.deliverer if rhythm is not None else Deliverer(deps.db, client)
+def log_risk_value(value: str | None) -> tuple[int, str] | None:
+    """The (poll id, answerer) carried by a log-risk button, or None if it is not ours."""
+    try:
+        data = button_json(value or "")
+        poll_id, answerer = int(data["poll"]), str(data["u"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (poll_id, answerer) if re.fullmatch(rf"[UW]{SLACK_ID}", answerer) and 0 < poll_id < 2**31 else None
+
+
+def deliverer(deps: Deps) -> Deliverer:
+    return deps.rhythm.deliverer if deps.rhythm is not None else Deliverer(deps.db, deps.platform.sender)
 
 
 async def refuse(respond: Callable[..., Awaitable[Any]], error: UserError | str) -> None:
-    await respond(response_type="ephemeral", replace_original=False, **plain_message(str(error)))
+    await respond(response_type="ephemeral", replace_original=False, **core_message(str(error)))
 
 
 async def record(deps: Deps, client: AsyncWebClient, respond: Callable[..., Awaitable[Any]], *, team_id: str,
@@ -69,7 +80,7 @@ async def record(deps: Deps, client: AsyncWebClient, respond: Callable[..., Awai
         await refuse(respond, e)
         return
     assert done.poll.id is not None
-    updated = ui.poll(done.project_name, done.poll.id, done.answer)
+    [updated] = render(done.shown())
     shown = False
     if channel and ts:
         try:
@@ -81,7 +92,7 @@ async def record(deps: Deps, client: AsyncWebClient, respond: Callable[..., Awai
         await respond_or_dm(respond, client, user_id, plain_message(
             f"Saved your answer: {ui.answer_text(done.answer)}. You can change it until the next check-in."))
     if done.low:
-        await flows.alert_managers(deliverer(deps, client), deps.db, team_id, done.poll.id, user_id)
+        await flows.alert_managers(deliverer(deps), deps.db, team_id, done.poll.id, user_id)
 
 
 async def handle_score(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
@@ -135,14 +146,14 @@ async def handle_comment(ack: AsyncAck, body: dict[str, Any], respond: AsyncResp
 async def handle_log_risk(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                           context: dict[str, Any]) -> None:
     await ack()
-    ref = checkins.log_risk_value(_action(body).get("value"))
+    ref = log_risk_value(_action(body).get("value"))
     if ref is None:
         await refuse(respond, STALE)
         return
     poll_id, answerer = ref
     deps = get_deps(context)
     team_id, user_id = team_of(body), user_of(body)
-    profile = await deps.people.profile(client, team_id, answerer)
+    profile = await deps.people.profile(team_id, answerer)
     try:
         prefill = await deps.db.read(checkins.risk_prefill, team_id=team_id, poll_id=poll_id, answerer=answerer,
                                      presser=user_id, answerer_name=profile.name)
@@ -151,10 +162,3 @@ async def handle_log_risk(ack: AsyncAck, body: dict[str, Any], respond: AsyncRes
                               prefill, user_id=user_id)
     except UserError as e:
         await refuse(respond, e)
-
-
-def register(app: AsyncApp) -> None:
-    app.action(SCORE_ACTION)(handle_score)
-    app.action(ids.CHECKIN_STATUS)(handle_status)
-    app.action(ids.CHECKIN_COMMENT)(handle_comment)
-    app.action(ids.CHECKIN_LOG_RISK)(handle_log_risk)

@@ -11,32 +11,24 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
 from bot.outcomes import Outcome
 from bot.parsing import button_json
-from bot.requests import Call
 from bot.reviews import service as reviews
-from bot.risks import service as risks
-from handlers.slack import ids
-from handlers.slack.common import actor_of, deliver, get_deps, respond_or_dm, run_call, team_of, user_of
+from bot.reviews.service import CloseAtReview, ReviewRequest, StillValid
+from bot.reviews.views import UpdateForm
+from handlers.slack.common import deliver, get_deps, respond_or_dm, run_request, team_of, user_of
 from handlers.slack.render import reviews as ui
+from handlers.slack.render.catalog import render
 from handlers.slack.render.common import plain_message
-from scheduler.triggers import local_date
-from storage import clock
 
 log = logging.getLogger(__name__)
 
 STALE = "That button belongs to a message I can no longer read. `/risk show R-N` shows the risk."
-
-
-def register(app: AsyncApp) -> None:
-    app.action(ids.REVIEW_VALID)(handle_still_valid)
-    app.action(ids.REVIEW_UPDATE)(handle_update)
-    app.action(ids.REVIEW_CLOSE)(handle_close)
 
 
 def number_of(body: dict[str, Any]) -> int | None:
@@ -74,7 +66,7 @@ async def show_done(client: AsyncWebClient, channel: str | None, ts: str | None,
     await deliver(outcome, client, update)
 
 
-async def _press(call_for: Callable[[int], Call], body: dict[str, Any], respond: AsyncRespond,
+async def _press(request_for: Callable[[int], ReviewRequest], body: dict[str, Any], respond: AsyncRespond,
                  client: AsyncWebClient, context: dict[str, Any]) -> None:
     """A button that acts on the reminder's risk: refused if its value no longer names one."""
     async def private(**message: Any) -> None:
@@ -84,12 +76,12 @@ async def _press(call_for: Callable[[int], Call], body: dict[str, Any], respond:
     if number is None:
         await private(**plain_message(STALE))
         return
-    call = call_for(number)
-
     try:
-        outcome = await run_call(call, get_deps(context), client, team_of(body), user_of(body))
+        outcome = await run_request(request_for(number), reviews.perform, get_deps(context), client, team_of(body),
+                                    user_of(body))
     except UserError as e:
-        await private(**plain_message(str(e)))
+        for part in render(e):
+            await private(**part)
         return
     channel, ts = message_of(body)
     await show_done(client, channel, ts, outcome, user_of(body), private)
@@ -98,15 +90,13 @@ async def _press(call_for: Callable[[int], Call], body: dict[str, Any], respond:
 async def handle_still_valid(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                              context: dict[str, Any]) -> None:
     await ack()
-    await _press(lambda n: Call(reviews.still_valid, write=True, kwargs={"number": n}), body, respond, client,
-                 context)
+    await _press(StillValid, body, respond, client, context)
 
 
 async def handle_close(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                        context: dict[str, Any]) -> None:
     await ack()
-    await _press(lambda n: Call(risks.close, write=True, kwargs={"number": n, "note": "Closed at its review"}),
-                 body, respond, client, context)
+    await _press(CloseAtReview, body, respond, client, context)
 
 
 async def handle_update(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
@@ -117,14 +107,15 @@ async def handle_update(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespo
     if number is None:
         await respond(response_type="ephemeral", replace_original=False, **plain_message(STALE))
         return
-    deps = get_deps(context)
     try:
-        actor = await actor_of(deps, client, team_of(body), user_of(body))
-        risk = await deps.db.read(reviews.for_update, actor=actor, number=number)
+        outcome = await run_request(reviews.OpenUpdate(number), reviews.perform, get_deps(context), client,
+                                    team_of(body), user_of(body))
     except UserError as e:
-        await respond(response_type="ephemeral", replace_original=False, **plain_message(str(e)))
+        for part in render(e):
+            await respond(response_type="ephemeral", replace_original=False, **part)
         return
+    form = outcome.reply
+    assert isinstance(form, UpdateForm)
     channel, ts = message_of(body)
-    today = local_date(clock.now(), actor.tz)
     await client.views_open(trigger_id=body["trigger_id"], view=ui.update_modal(
-        risk, reviews.next_review(risk, today), {"n": number, "channel": channel, "ts": ts}))
+        form.risk, form.next_review, {"n": number, "channel": channel, "ts": ts}))

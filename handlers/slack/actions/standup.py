@@ -6,23 +6,17 @@ import re
 from datetime import date
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
 from bot.standups import service
-from handlers.slack import ids
 from handlers.slack.commands.risk import open_risk_modal
 from handlers.slack.common import actor_of, get_deps, team_of, user_of
 from handlers.slack.render import standups as ui
-from handlers.slack.render.common import plain_message
+from handlers.slack.render.catalog import render
 
 STALE = "This button no longer works. Use the latest stand-up prompt, or `/standup help`."
-
-
-def register(app: AsyncApp) -> None:
-    app.action(ids.STANDUP_OPEN)(handle_open)
-    app.action(ids.STANDUP_BLOCKER_RISK)(handle_blocker_risk)
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -41,7 +35,8 @@ def prompt_value(value: str) -> tuple[int, date] | None:
 
 
 async def _tell(respond: AsyncRespond, text: str) -> None:
-    await respond(response_type="ephemeral", replace_original=False, **plain_message(text))
+    for message in render(text):
+        await respond(response_type="ephemeral", replace_original=False, **message)
 
 
 async def handle_open(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
 from bot.parsing import button_json
-from bot.requests import Call
-from bot.risks import service as risks
-from handlers.slack import ids
-from handlers.slack.common import get_deps, run_call, team_of, user_of
-from handlers.slack.render.common import plain_message
-
-
-def register(app: AsyncApp) -> None:
-    app.action(ids.SUMMARY_FULL_RISKS)(handle_full_risks)
+from bot.summaries import service as summaries
+from bot.summaries.grammar import AllOpenRisks
+from handlers.slack.common import get_deps, run_request, team_of, user_of
+from handlers.slack.render.catalog import render
 
 
 def _project_id(body: dict[str, Any]) -> int | None:
@@ -29,11 +24,14 @@ def _project_id(body: dict[str, Any]) -> int | None:
 async def handle_full_risks(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                             context: dict[str, Any]) -> None:
     await ack()
-    call = Call(risks.list_page, write=False, kwargs={"project_id": _project_id(body), "page": 1})
+    request = AllOpenRisks(project_id=_project_id(body))
     try:
-        outcome = await run_call(call, get_deps(context), client, team_of(body), user_of(body))
+        outcome = await run_request(request, summaries.perform, get_deps(context), client, team_of(body),
+                                    user_of(body))
     except UserError as e:
-        await respond(response_type="ephemeral", replace_original=False, **plain_message(str(e)))
+        for part in render(e):  # a view too: one that quotes what someone typed escapes it in its renderer
+            await respond(response_type="ephemeral", replace_original=False, **part)
         return
     # A new message under the summary, which stays as it is; the list pages in place from there.
-    await respond(response_type="ephemeral", replace_original=False, **outcome.reply)
+    for part in render(outcome.reply):
+        await respond(response_type="ephemeral", replace_original=False, **part)

@@ -11,12 +11,14 @@ from handlers.slack.commands.project import handle_project
 from handlers.slack.commands.risk import handle_risk
 from handlers.slack.commands.standup import handle_standup
 from handlers.slack.commands.summary import handle_summary
+from handlers.slack.errors import guarded
 
 
 def register(app: AsyncApp) -> None:
-    app.command(ids.RISK)(handle_risk)
-    app.command(ids.FEEDBACK)(handle_feedback)
-    app.command(ids.PROJECT)(handle_project)
-    app.command(ids.CHECKIN)(handle_checkin)
-    app.command(ids.STANDUP)(handle_standup)
-    app.command(ids.SUMMARY)(handle_summary)
+    """Every slash command's listener, each wrapped in `guarded` (errors answered, work bounded)."""
+    app.command(ids.RISK)(guarded(handle_risk))
+    app.command(ids.FEEDBACK)(guarded(handle_feedback))
+    app.command(ids.PROJECT)(guarded(handle_project))
+    app.command(ids.CHECKIN)(guarded(handle_checkin))
+    app.command(ids.STANDUP)(guarded(handle_standup))
+    app.command(ids.SUMMARY)(guarded(handle_summary))

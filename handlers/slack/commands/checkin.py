@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
@@ -9,69 +10,51 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.checkins import flows
 from bot.checkins import service as checkins
-from bot.checkins.grammar import FALLBACK_TZ, parse
+from bot.checkins.grammar import Send, parse
+from bot.checkins.views import Sent
 from bot.deps import Deps
 from bot.errors import Unavailable, UserError
-from bot.requests import Call, Help
-from handlers.slack.common import answer_command, get_deps, run_call
-from handlers.slack.render.common import message, plain_message, safe, section
-from scheduler import jobs
-from scheduler.triggers import occurrence_key
+from bot.schedules import occurrence_key
+from handlers.slack.common import acknowledge, actor_of, answer_request, get_deps, text_of
+from handlers.slack.render.catalog import render
 
 NOT_RUNNING = "My scheduler isn't running right now, so nothing was sent. Please try again in a minute."
 
 
 async def handle_checkin(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                          context: dict[str, Any]) -> None:
-    try:
-        request = parse(command.get("text", ""))
-    except UserError as e:
-        await ack(**plain_message(str(e)))
+    request = await acknowledge(ack, lambda: parse(text_of(command)))
+    if request is None:  # help or bad input: answered in the ack
         return
-    if not isinstance(request, Call):
-        await ack(**plain_message(request.text if isinstance(request, Help) else ""))
-        return
-    await ack()
     deps = get_deps(context)
-    if FALLBACK_TZ in request.kwargs:
-        request.kwargs[FALLBACK_TZ] = deps.settings.bot_timezone
     team_id, user_id = command["team_id"], command["user_id"]
-    if request.fn is checkins.prepare_send:
+    if isinstance(request, Send):
         await _send_now(request, deps, client, respond, team_id, user_id)
         return
-    await answer_command(request, deps=deps, client=client, respond=respond, team_id=team_id, user_id=user_id)
+    # A new schedule is in the manager's zone, or the workspace's (BOT_TIMEZONE) when theirs is unknown.
+    perform = functools.partial(checkins.perform, fallback_tz=deps.settings.bot_timezone)
+    await answer_request(request, perform, deps=deps, client=client, respond=respond, team_id=team_id,
+                         user_id=user_id)
 
 
-async def _send_now(call: Call, deps: Deps, client: AsyncWebClient, respond: AsyncRespond, team_id: str,
+async def _send_now(request: Send, deps: Deps, client: AsyncWebClient, respond: AsyncRespond, team_id: str,
                     user_id: str) -> None:
     """`/checkin send`: the same flow the schedule runs, for the occurrence of this minute."""
 
-    async def say(**msg: Any) -> None:
-        await respond(response_type="ephemeral", replace_original=False, **msg)
+    async def say(view: object) -> None:
+        for message in render(view):
+            await respond(response_type="ephemeral", replace_original=False, **message)
 
     try:
-        target = await run_call(call, deps, client, team_id, user_id)
-        rhythm = jobs.running()
+        actor = await actor_of(deps, client, team_id, user_id)
+        target = await deps.db.read(checkins.prepare_send, actor=actor, project_name=request.project_name)
+        rhythm = deps.rhythm
         if rhythm is None:
             raise Unavailable(NOT_RUNNING)
-    except UserError as e:
-        await say(**plain_message(str(e)))
+    except UserError as e:  # a view too: one that names a project escapes it in its renderer
+        await say(e)
         return
-    assert isinstance(target, checkins.SendTarget)
     report = await flows.send_poll(rhythm, team_id, target.project_id, occurrence=occurrence_key(rhythm.now()),
                                    sent_by=user_id)
-    name = safe(target.project_name)
-    lines = []
-    if report.sent:
-        lines.append(f":incoming_envelope: Sent the *{name}* check-in to {report.sent} "
-                     f"stakeholder{'' if report.sent == 1 else 's'}.")
-    if report.skipped:
-        lines.append(f"{report.skipped} had already been sent this check-in: nobody gets it twice.")
-    if report.retry:
-        lines.append(f"{report.retry} could not be confirmed yet; I'll keep trying.")
-    if report.failed:
-        lines.append("I couldn't reach " + ", ".join(f"<@{u}> ({e})" for u, e in report.errors.items()) + ".")
-    if not lines:
-        lines.append(f"Nobody to ask on *{name}*.")
-    lines.append(f"`/checkin results project=\"{name}\"` shows the answers as they come.")
-    await say(**message(f"Check-in on {name} sent", [section("\n".join(lines))]))
+    await say(Sent(target.project_name, sent=report.sent, skipped=report.skipped, retry=report.retry,
+                   failed=report.failed, errors=dict(report.errors)))

@@ -9,8 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
 from bot.requests import Modal
+from bot.risks import service as risks
 from bot.risks.grammar import parse
-from handlers.slack.common import acknowledge, actor_of, answer_command, get_deps
+from handlers.slack.common import acknowledge, actor_of, answer_request, get_deps, text_of
 from handlers.slack.render import risks as ui
 from handlers.slack.render.common import plain_message
 from storage.repositories import projects as projects_repo
@@ -18,7 +19,7 @@ from storage.repositories import projects as projects_repo
 
 async def handle_risk(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,
                       context: dict[str, Any]) -> None:
-    request = await acknowledge(ack, lambda: parse(command.get("text", "")))
+    request = await acknowledge(ack, lambda: parse(text_of(command)))
     if request is None:
         return
     deps = get_deps(context)
@@ -29,8 +30,8 @@ async def handle_risk(ack: AsyncAck, command: dict[str, Any], respond: AsyncResp
         except UserError as e:
             await respond(response_type="ephemeral", replace_original=False, **plain_message(str(e)))
         return
-    await answer_command(request, deps=deps, client=client, respond=respond, team_id=command["team_id"],
-                         user_id=command["user_id"])
+    await answer_request(request, risks.perform, deps=deps, client=client, respond=respond,
+                         team_id=command["team_id"], user_id=command["user_id"])
 
 
 async def open_risk_modal(client: AsyncWebClient, deps: Any, team_id: str, trigger_id: str,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
+from bot.errors import UserError
+
 Message = dict[str, Any]
 
 
@@ -20,9 +22,17 @@ def render(view: object) -> list[Message]:
 
 @render.register
 def _text(view: str) -> list[Message]:
-    from handlers.slack.render.common import plain_message
+    from handlers.slack.render.common import core_message
 
-    return [plain_message(view)]
+    return [core_message(view)]
+
+
+@render.register
+def _refusal(view: UserError) -> list[Message]:
+    """A refusal or bad input: its text. Errors that quote what someone typed register their own."""
+    from handlers.slack.render.common import core_message
+
+    return [core_message(str(view))]
 
 
 @render.register

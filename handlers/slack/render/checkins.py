@@ -1,14 +1,31 @@
 """Block Kit for stakeholder check-ins: the poll DM, the comment modal, the managers'
-alert on a low answer, and the results view."""
+alert on a low answer, the results and the replies to managers (`bot.checkins.views`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.checkins import views
+from bot.checkins.grammar import USAGE as USAGE  # what `/checkin help` shows, from the core
+from bot.checkins.views import (
+    AnswerLike,
+    CheckinStats,
+    LowAnswer,
+    NoStakeholders,
+    NotStakeholders,
+    Poll,
+    Schedule,
+    Scheduled,
+    Sent,
+    StakeholdersAdded,
+    StakeholdersRemoved,
+)
+from bot.schedules import DAY_NAMES, zone
 from handlers.slack import ids
+from handlers.slack.render import Message, render
 from handlers.slack.render.common import (
     MAX_RESPONSES,
     MAX_SECTION,
@@ -23,35 +40,23 @@ from handlers.slack.render.common import (
     messages,
     option,
     plain,
+    plain_message,
     safe,
     section,
     sections,
     truncate,
 )
-from scheduler.triggers import DAY_NAMES, zone
 
-if TYPE_CHECKING:
-    from bot.checkins.service import CheckinStats
-    from storage.models_rhythm import CheckinAnswer, CheckinConfig
-
-USAGE = """*Usage of /checkin* (managers)
-• `/checkin add @user [@user…] project=NAME` — ask them for a weekly check-in (first one: Fridays 15:00 in your zone)
-• `/checkin remove @user project=NAME`
-• `/checkin schedule project=NAME day=mon..sun time=HH:MM [tz=Area/City] [reminder=HOURS]`
-• `/checkin send project=NAME` — send the check-in now
-• `/checkin results project=NAME` — latest average, weekly trend, comments and who has not answered"""
-
-SCORES = {1: "Very unhappy", 2: "Unhappy", 3: "OK", 4: "Happy", 5: "Very happy"}
+SCORES = views.SCORES
 SCORE_ICON = {1: ":disappointed:", 2: ":slightly_frowning_face:", 3: ":neutral_face:", 4: ":slightly_smiling_face:",
               5: ":star-struck:"}
-STATUSES = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
+STATUSES = views.STATUSES
 STATUS_ICON = {"on_track": ":large_green_circle:", "at_risk": ":large_yellow_circle:",
                "off_track": ":red_circle:"}
-DAY_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def when(cfg: CheckinConfig) -> str:
-    return f"{DAY_LONG[cfg.day]}s at {cfg.time} ({cfg.tz})"
+def when(schedule: Schedule) -> str:
+    return schedule.when()
 
 
 def local(moment: datetime, tz: str) -> str:
@@ -60,22 +65,13 @@ def local(moment: datetime, tz: str) -> str:
     return f"{DAY_NAMES[t.weekday()].title()} {t.day} {t.strftime('%b')} {t:%H:%M}"
 
 
-def answer_text(answer: CheckinAnswer | None, *, mrkdwn: bool = True) -> str:
+def answer_text(answer: AnswerLike | None, *, mrkdwn: bool = True) -> str:
     """`3/5 · on track · “comment”`, or an empty string when nothing is answered yet.
 
     As mrkdwn (the comment escaped) unless `mrkdwn` is False: then plain text, for a form's field.
     """
-    if answer is None:
-        return ""
-    bits = []
-    if answer.score is not None:
-        bits.append(f"*{answer.score}/5*")
-    if answer.status:
-        bits.append(STATUSES.get(answer.status, answer.status).lower())
-    if answer.comment:
-        comment = truncate(answer.comment, 300)
-        bits.append(f"“{safe(comment) if mrkdwn else comment}”")
-    return " · ".join(bits)
+    shown = views.describe(answer)
+    return safe(shown) if mrkdwn else shown
 
 
 # ---- the poll -------------------------------------------------------------------------------------
@@ -95,7 +91,7 @@ def status_select(poll_id: int, chosen: str | None = None) -> Block:
     return section("*Is the project on track?*", accessory=element, block_id=ids.CHECKIN_STATUS)
 
 
-def poll(project_name: str, poll_id: int, answer: CheckinAnswer | None = None, *, reminder: bool = False
+def poll(project_name: str, poll_id: int, answer: AnswerLike | None = None, *, reminder: bool = False
          ) -> dict[str, Any]:
     """The check-in DM; after an answer the same message shows it, buttons kept, so it can be changed."""
     intro = (f":bell: *Reminder:* we'd still love your view on *{safe(project_name)}* — it takes ten seconds."
@@ -141,7 +137,7 @@ def comment_modal(poll_id: int, project_name: str, current: str | None, channel:
 
 # ---- managers -------------------------------------------------------------------------------------
 
-def alert(project_name: str, poll_id: int, answerer: str, answer: CheckinAnswer) -> dict[str, Any]:
+def alert(project_name: str, poll_id: int, answerer: str, answer: AnswerLike) -> dict[str, Any]:
     """To the project's managers at once when a stakeholder answers 2 or less, or off track."""
     shown = answer_text(answer)
     value = json.dumps({"poll": poll_id, "u": answerer})
@@ -179,19 +175,19 @@ def results(stats: CheckinStats) -> list[dict[str, Any]]:
     """The results as one or more messages (a reply through a response_url: at most five)."""
     name = stats.project_name
     blocks: list[Block] = [header(f"Check-ins: {name}")]
-    if stats.config is not None:
-        sched = f"Asked {when(stats.config)}; reminder after {stats.config.reminder_hours} h"
+    if stats.schedule is not None:
+        sched = f"Asked {when(stats.schedule)}; reminder after {stats.schedule.reminder_hours} h"
         if stats.next_at and stats.stakeholders:
-            sched += f" · next: {local(stats.next_at, stats.config.tz)}"
+            sched += f" · next: {local(stats.next_at, stats.schedule.tz)}"
         blocks.append(context(sched + f" · {len(stats.stakeholders)} stakeholder"
                               f"{'' if len(stats.stakeholders) == 1 else 's'}"))
-    if stats.latest is None:
+    if stats.latest_at is None:
         blocks.append(section(f"No check-in has been sent for *{safe(name)}* yet. "
                               f"`/checkin send project=\"{safe(name)}\"` sends one now."))
         return [message(f"Check-ins for {safe(name)}: none sent yet", blocks)]
     avg = f"*{stats.average:.1f}/5*" if stats.average is not None else "no scores yet"
     statuses = ", ".join(f"{n} {STATUSES[s].lower()}" for s, n in stats.statuses.items() if n)
-    latest = (f"*Latest check-in* ({local(stats.latest_at or stats.latest.sent_at, stats.tz)}): {avg} — "
+    latest = (f"*Latest check-in* ({local(stats.latest_at, stats.tz)}): {avg} — "
               f"{stats.answered} of {stats.asked} answered" + (f"\n{statuses}" if statuses else ""))
     blocks.append(section(latest))
     trend = [f"`{week}` {bar(v)}" + (f" ({n})" if n else "") for week, v, n in stats.trend]
@@ -215,7 +211,7 @@ def mentions(users: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
-def schedule_line(cfg: CheckinConfig, next_at: datetime | None) -> str:
+def schedule_line(cfg: Schedule, next_at: datetime | None) -> str:
     line = f"Check-ins go out {when(cfg)}, with one reminder after {cfg.reminder_hours} h"
     if next_at:
         line += f"; next: {local(next_at, cfg.tz)}"
@@ -225,3 +221,87 @@ def schedule_line(cfg: CheckinConfig, next_at: datetime | None) -> str:
 def hint(project_name: str) -> str:
     name = safe(project_name)
     return f"`/checkin send project=\"{name}\"` asks now · `/checkin results project=\"{name}\"` shows answers"
+
+
+# ---- the views, registered ------------------------------------------------------------------------
+
+@render.register
+def _poll(view: Poll) -> list[Message]:
+    return [poll(view.project_name, view.poll_id, view.answer, reminder=view.reminder)]
+
+
+@render.register
+def _low_answer(view: LowAnswer) -> list[Message]:
+    return [alert(view.project_name, view.poll_id, view.answerer, view.answer)]
+
+
+@render.register
+def _results(view: CheckinStats) -> list[Message]:
+    return results(view)
+
+
+@render.register
+def _added(view: StakeholdersAdded) -> list[Message]:
+    name = safe(view.project_name)
+    lines = []
+    if view.added:
+        lines.append(f":white_check_mark: {mentions(view.added)} will get check-ins on *{name}*.")
+    if view.already:
+        one = len(view.already) == 1
+        lines.append(f"{mentions(view.already)} {'was already a stakeholder' if one else 'were already stakeholders'}"
+                     f" of *{name}*.")
+    lines.append(schedule_line(view.schedule, view.next_at))
+    return [message(f"Check-in stakeholders of {name} updated",
+                    [section("\n".join(lines)), context(hint(view.project_name))])]
+
+
+@render.register
+def _removed(view: StakeholdersRemoved) -> list[Message]:
+    name = safe(view.project_name)
+    lines = [f":wave: {mentions(view.removed)} will no longer get check-ins on *{name}*."]
+    if view.not_there:
+        lines.append(f"{mentions(view.not_there)} {'was' if len(view.not_there) == 1 else 'were'} not one.")
+    if view.nobody_left:
+        lines.append("Nobody is left to ask, so check-ins on this project stop until you `/checkin add` someone.")
+    return [message(f"Removed check-in stakeholders of {name}", [section("\n".join(lines))])]
+
+
+@render.register
+def _scheduled(view: Scheduled) -> list[Message]:
+    name = safe(view.project_name)
+    lines = [f":calendar: *{name}*: {schedule_line(view.schedule, view.next_at)}"]
+    if view.nobody_asked:
+        lines.append(f"Nobody is asked yet: add stakeholders with `/checkin add @user project=\"{name}\"`.")
+    return [message(f"Check-ins for {name}: {when(view.schedule)}", [section("\n".join(lines))])]
+
+
+@render.register
+def _sent(view: Sent) -> list[Message]:
+    name = safe(view.project_name)
+    lines = []
+    if view.sent:
+        lines.append(f":incoming_envelope: Sent the *{name}* check-in to {view.sent} "
+                     f"stakeholder{'' if view.sent == 1 else 's'}.")
+    if view.skipped:
+        lines.append(f"{view.skipped} had already been sent this check-in: nobody gets it twice.")
+    if view.retry:
+        lines.append(f"{view.retry} could not be confirmed yet; I'll keep trying.")
+    if view.failed:
+        lines.append("I couldn't reach " + ", ".join(f"<@{u}> ({e})" for u, e in view.errors.items()) + ".")
+    if not lines:
+        lines.append(f"Nobody to ask on *{name}*.")
+    lines.append(f"`/checkin results project=\"{name}\"` shows the answers as they come.")
+    return [message(f"Check-in on {name} sent", [section("\n".join(lines))])]
+
+
+@render.register
+def _not_stakeholders(error: NotStakeholders) -> list[Message]:
+    what = "is not a stakeholder" if len(error.user_ids) == 1 else "are not stakeholders"
+    return [plain_message(f"{mentions(error.user_ids)} {what} of *{safe(error.project_name)}*.")]
+
+
+@render.register
+def _no_stakeholders(error: NoStakeholders) -> list[Message]:
+    name = safe(error.project_name)
+    return [plain_message(f"*{name}* has no stakeholders to ask yet: add them with "
+                          f"`/checkin add @user project=\"{name}\"`.")]

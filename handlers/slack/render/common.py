@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
+
+from bot import text as core_text
+from handlers.slack import text as slack_text
 
 Block = dict[str, Any]
 
@@ -17,9 +19,6 @@ MAX_VALUE = 2000  # characters in a button's value
 MAX_FALLBACK = 3000  # what we put in a message's top-level `text`
 PAGE_SIZE = 20
 
-# What may stay live in person-written text: a mention of one person and a channel reference, in the
-# form `bot.parsing` stores them. Broadcasts (`<!channel>`), user groups and links never do.
-LIVE_TOKEN = re.compile(r"(<@[UW][A-Z0-9]{1,31}>|<#[CG][A-Z0-9]{1,31}>)")
 
 
 def truncate(text: str, limit: int) -> str:
@@ -30,12 +29,13 @@ _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def safe(text: str | None, limit: int | None = None) -> str:
-    """Person-written text for mrkdwn or a message's `text` fallback: &, < and > escaped.
+    """Core text (what people wrote, and the core's own sentences) for mrkdwn or a message's `text`
+    fallback: &, < and > escaped, references drawn as Slack's mentions.
 
     This is the one place such text is escaped, exactly once, by Slack's formatting rules: what
     anyone typed reaches Slack as text, so `<!channel>`, `<!here>`, user groups and disguised links
-    never come alive. Only mentions of one person (`<@U…>`) and channel references (`<#C…>`) stay
-    live, as in the person's own message. plain_text objects need no escaping: Slack does not parse them.
+    never come alive. Only mentions of one person and channel references stay live, as in the
+    person's own message (`handlers.slack.text.mrkdwn`). plain_text objects need no escaping.
 
     With `limit`, the escaped result is cut (with …) to at most that many characters, never
     inside an entity or a mention, so that what follows it in the same block still shows.
@@ -43,11 +43,20 @@ def safe(text: str | None, limit: int | None = None) -> str:
     if not text:
         return ""
     pieces: list[str] = []
-    for i, part in enumerate(LIVE_TOKEN.split(text)):
-        if i % 2:
-            pieces.append(part)
-        else:
-            pieces.extend(_ESCAPES.get(ch, ch) for ch in part)
+
+    def person(i: str) -> str:
+        pieces.append(f"<@{i}>")
+        return ""
+
+    def place(i: str) -> str:
+        pieces.append(f"<#{i}>")
+        return ""
+
+    def plain(part: str) -> str:
+        pieces.extend(_ESCAPES.get(ch, ch) for ch in part)
+        return ""
+
+    core_text.render(slack_text.legacy(text), person=person, place=place, plain=plain)
     out = "".join(pieces)
     if limit is None or len(out) <= limit:
         return out
@@ -106,8 +115,21 @@ def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     return out
 
 
+def mentions(text: str) -> str:
+    """`text` with its references to people and conversations (`bot.text`) drawn as Slack's mentions,
+    and nothing else changed (an answer of the core's is taken as mrkdwn already)."""
+    return core_text.render(text, person=lambda i: f"<@{i}>", place=lambda i: f"<#{i}>")
+
+
+def core_message(text: str) -> dict[str, Any]:
+    """The core's text (an answer, a refusal, a usage) as a message: escaped once (`safe`)."""
+    return plain_message(safe(text))
+
+
 def plain_message(text: str) -> dict[str, Any]:
-    """A short answer as one section (long text is split over several)."""
+    """A short answer in mrkdwn as one section (long text is split over several); references drawn
+    (`mentions`). For core text use `core_message`."""
+    text = mentions(text)
     chunks = [text[i:i + MAX_SECTION] for i in range(0, len(text), MAX_SECTION)] or [" "]
     return message(text or " ", [section(c) for c in chunks[:MAX_BLOCKS]])
 

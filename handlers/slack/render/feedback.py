@@ -6,18 +6,26 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.feedback.grammar import MAX_TEXT
+from bot.feedback.grammar import USAGE as USAGE  # the command's usage, for what shows it
+from bot.feedback.service import AlreadyActed
+from bot.feedback.views import Acted, ActedNotice, FeedbackPage, Recorded
 from handlers.slack import ids
-from handlers.slack.render.common import Block, context, header, message, option, pager, plain, safe, section
+from handlers.slack.render import Message, render
+from handlers.slack.render.common import (
+    Block,
+    context,
+    header,
+    message,
+    option,
+    pager,
+    plain,
+    plain_message,
+    safe,
+    section,
+)
 from handlers.slack.render.risks import project_element
 from storage.models import Feedback, Project
-
-USAGE = """*Usage of /feedback*
-• `/feedback` — open the form
-• `/feedback [client|team] [project=NAME] [sentiment=positive|neutral|negative] [private] [anon] TEXT` \
-— record feedback as F-N
-• `/feedback list [project=NAME] [page=N]`
-• `/feedback act F-N WHAT_WE_DID` — close the loop (managers); the author is told by DM unless it was anonymous
-`private`: only managers and the author see it. `anon`: nobody, managers included, can learn who wrote it."""
 
 ICON = {"positive": ":large_green_circle:", "neutral": ":white_circle:", "negative": ":red_circle:"}
 
@@ -109,7 +117,8 @@ def modal(projects: Sequence[tuple[int, str]], metadata: dict[str, Any]) -> Bloc
         radio(ids.B_SENTIMENT, "Sentiment", [("Positive", "positive"), ("Neutral", "neutral"),
                                              ("Negative", "negative")], None),
         {"type": "input", "block_id": ids.B_TEXT, "label": plain("Feedback"),
-         "element": {"type": "plain_text_input", "action_id": ids.B_TEXT, "multiline": True, "max_length": 3000}},
+         "element": {"type": "plain_text_input", "action_id": ids.B_TEXT, "multiline": True,
+                     "max_length": MAX_TEXT}},
         {"type": "input", "block_id": ids.B_OPTIONS, "label": plain("Options"), "optional": True,
          "element": {"type": "checkboxes", "action_id": ids.B_OPTIONS, "options": [
              {"text": plain("Private — only managers and I can see it"), "value": "private"},
@@ -119,3 +128,32 @@ def modal(projects: Sequence[tuple[int, str]], metadata: dict[str, Any]) -> Bloc
     return {"type": "modal", "callback_id": ids.FEEDBACK_MODAL, "title": plain("Give feedback"),
             "submit": plain("Send"), "close": plain("Cancel"), "blocks": blocks,
             "private_metadata": json.dumps(metadata)[:3000]}
+
+
+# ---- the views, rendered ---------------------------------------------------------------------------
+
+@render.register
+def _recorded(view: Recorded) -> list[Message]:
+    return [recorded(view.item, view.project, view.guessed)]
+
+
+@render.register
+def _page(view: FeedbackPage) -> list[Message]:
+    return [listing(view.rows, view.project_names, total=view.total, page=view.page, pages=view.pages,
+                    project=view.project)]
+
+
+@render.register
+def _acted(view: Acted) -> list[Message]:
+    return [acted(view.item)]
+
+
+@render.register
+def _notice(view: ActedNotice) -> list[Message]:
+    return [author_notice(view.item)]
+
+
+@render.register
+def _already_acted(error: AlreadyActed) -> list[Message]:
+    by = f"<@{error.acted_by}>" if error.acted_by else "someone"
+    return [plain_message(f"F-{error.number} was already acted on by {by}: {safe(error.action_text)}")]

@@ -1,17 +1,17 @@
-"""Block Kit for projects."""
+"""Block Kit for projects: their views (`bot.projects.views`) as replies and cards."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from handlers.slack.render.common import Block, context, header, message, safe, section
+from bot.projects.grammar import USAGE as USAGE  # the command's usage, for what shows it
+from bot.projects.lookup import DuplicateProject, UnknownProject
+from bot.projects.views import Created, Health, ProjectCard, ProjectList
+from handlers.slack.render import Message, render
+from handlers.slack.render import summaries as summaries_ui
+from handlers.slack.render.common import Block, context, header, message, plain_message, safe, section
 from storage.models import Project
-
-USAGE = """*Usage of /project*
-• `/project new NAME [client=…] [channel=#c] [deadline=YYYY-MM-DD] [budget=N]` — managers
-• `/project list`
-• `/project show NAME` — open risks by band, stakeholder score and trend, feedback, stand-up participation"""
 
 
 def _facts(p: Project) -> str:
@@ -57,9 +57,9 @@ def listing(projects: Sequence[Project]) -> dict[str, Any]:
     return message(f"Projects: {', '.join(safe(p.name) for p in projects[:50])}", blocks)
 
 
-def card(p: Project, health: dict[str, Any]) -> dict[str, Any]:
-    risks = health.get("risks", {})
-    fb = health.get("feedback", {})
+def card(p: Project, health: Health) -> dict[str, Any]:
+    risks = health.risks
+    fb = health.feedback
     open_total = sum(risks.values())
     fields = [
         f"*Open risks*\n{open_total}: " + ", ".join(f"{n} {b}" for b, n in risks.items() if n) if open_total
@@ -67,8 +67,8 @@ def card(p: Project, health: dict[str, Any]) -> dict[str, Any]:
         f"*Feedback*\n{fb.get('total', 0)} ({fb.get('positive', 0)} positive, {fb.get('neutral', 0)} neutral, "
         f"{fb.get('negative', 0)} negative); {fb.get('open', 0)} not acted on",
     ]
-    for extra in health.get("extra", []):
-        fields.append(extra)
+    if health.extra is not None:
+        fields += summaries_ui.health(health.extra)
     blocks: list[Block] = [header(f"Project {p.name}")]
     facts = _facts(p)
     if facts:
@@ -77,3 +77,32 @@ def card(p: Project, health: dict[str, Any]) -> dict[str, Any]:
     blocks.append(context(f"`/risk list project=\"{safe(p.name)}\"` · `/feedback list project=\"{safe(p.name)}\"`"))
     text = f"Project {safe(p.name)}: {open_total} open risks, {fb.get('total', 0)} feedback"
     return message(text, blocks)
+
+
+# ---- the views, rendered ---------------------------------------------------------------------------
+
+@render.register
+def _created(view: Created) -> list[Message]:
+    return [created(view.project)]
+
+
+@render.register
+def _listing(view: ProjectList) -> list[Message]:
+    return [listing(view.projects)]
+
+
+@render.register
+def _card(view: ProjectCard) -> list[Message]:
+    return [card(view.project, view.health)]
+
+
+@render.register
+def _unknown(error: UnknownProject) -> list[Message]:
+    hint = f" Did you mean {', '.join(f'*{safe(c)}*' for c in error.close)}?" if error.close else ""
+    return [plain_message(f"There is no project called *{safe(error.name)}*.{hint} "
+                          f"Managers can create it with `/project new {safe(error.name)}`.")]
+
+
+@render.register
+def _duplicate(error: DuplicateProject) -> list[Message]:
+    return [plain_message(f"There is already a project called *{safe(error.name)}*.")]

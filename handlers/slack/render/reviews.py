@@ -7,7 +7,9 @@ import json
 from datetime import date
 from typing import Any
 
+from bot.reviews.views import Reminder, Reviewed
 from handlers.slack import ids
+from handlers.slack.render import render
 from handlers.slack.render.common import (
     Block,
     actions,
@@ -55,6 +57,16 @@ def reviewed(risk: Risk) -> dict[str, Any]:
     text = f"{rid(risk)} is still valid; next review {nxt}"
     return message(text, [section(f":white_check_mark: *{rid(risk)}* is still valid — next review *{nxt}*\n"
                                   f"{line(risk)}")])
+
+
+@render.register
+def _reminder(view: Reminder) -> list[dict[str, Any]]:
+    return [reminder(view.risk, view.project_name)]
+
+
+@render.register
+def _reviewed(view: Reviewed) -> list[dict[str, Any]]:
+    return [reviewed(view.risk)]
 
 
 def done(reply: dict[str, Any], actor_id: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Block Kit for the risk register: replies, cards, lists and the modal."""
+"""Block Kit for the risk register: its views (`bot.risks.views`) as replies, cards and lists, and the modal."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.risks.bands import band
+from bot.risks.views import RiskAdded, RiskAnnouncement, RiskClosed, RiskDetail, RiskList, RiskUpdated
 from handlers.slack import ids
+from handlers.slack.render import Message, render
 from handlers.slack.render.common import (
     Block,
     context,
@@ -22,16 +25,6 @@ from handlers.slack.render.common import (
 )
 from storage.models import Project, Risk, RiskEvent
 
-USAGE = """*Usage of /risk*
-• `/risk` — open the form to log a risk
-• `/risk add TITLE [p=1-5] [i=1-5] [owner=@user] [project=NAME] [review=YYYY-MM-DD]`
-• `/risk list [project=NAME] [all] [page=N]` — open risks by score, highest first; `all` adds closed ones
-• `/risk show R-N` — details and history
-• `/risk update R-N [p=] [i=] [owner=@user] [status=open|mitigating|monitoring|closed] [review=YYYY-MM-DD] \
-[mitigation="…"] [project=NAME] [title="…"]`
-• `/risk close R-N [NOTE]`
-Score = probability × impact: Low 1–4, Medium 5–9, High 10–15, Critical 16–25."""
-
 BAND_ICON = {"Low": ":large_green_circle:", "Medium": ":large_yellow_circle:",
              "High": ":large_orange_circle:", "Critical": ":red_circle:"}
 PROBABILITY = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
@@ -39,8 +32,6 @@ IMPACT = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}
 
 
 def _band(score: int) -> str:
-    from bot.risks.service import band
-
     return band(score)
 
 
@@ -178,6 +169,39 @@ def closed(risk: Risk, note: str | None) -> dict[str, Any]:
     text = f"Closed {rid(risk)}: {safe(risk.title, 600)}"
     extra = f"\n_Note: {safe(note, 2000)}_" if note else ""
     return message(text, [section(f":white_check_mark: Closed *{rid(risk)}* — {safe(risk.title)}{extra}")])
+
+
+# ---- the views ----------------------------------------------------------------------
+
+@render.register
+def _added(view: RiskAdded) -> list[Message]:
+    return [added(view.risk, view.project, view.assumed)]
+
+
+@render.register
+def _announcement(view: RiskAnnouncement) -> list[Message]:
+    return [announcement(view.risk, view.project, view.actor_id, view.reason)]
+
+
+@render.register
+def _listing(view: RiskList) -> list[Message]:
+    return [listing(view.rows, view.project_names, total=view.total, page=view.page, pages=view.pages,
+                    project=view.project, include_closed=view.include_closed)]
+
+
+@render.register
+def _card(view: RiskDetail) -> list[Message]:
+    return [card(view.risk, view.project, view.events)]
+
+
+@render.register
+def _updated(view: RiskUpdated) -> list[Message]:
+    return [updated(view.risk, view.changes)]
+
+
+@render.register
+def _closed(view: RiskClosed) -> list[Message]:
+    return [closed(view.risk, view.note)]
 
 
 # ---- the modal -----------------------------------------------------------------------

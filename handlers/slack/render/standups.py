@@ -1,15 +1,19 @@
-"""Block Kit for stand-ups: the prompt DM, the answer modal, channel posts, the digest and the report."""
+"""Block Kit for stand-ups: the prompt DM, the answer modal, channel posts, the digest and the report.
+
+The builders draw one thing each; `render` draws each view of `bot.standups.views` with them.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.standups import views as v
+from bot.standups.views import MAX_ANSWER, DayStatus, days_text, fmt_day, has_blocker, schedule_text
 from handlers.slack import ids
+from handlers.slack.render import Message, render
 from handlers.slack.render.common import (
     MAX_RESPONSES,
     Block,
@@ -26,49 +30,10 @@ from handlers.slack.render.common import (
     sections,
     truncate,
 )
-from scheduler.triggers import DAY_NAMES, parse_days
 from storage.models_rhythm import Standup, StandupAnswer
 
-USAGE = (
-    "*Usage of /standup*\n"
-    "• `/standup setup channel=#c members=@a,@b time=HH:MM days=mon-fri [tz=Area/City] [post=each|digest]` "
-    "— managers; run it again to change the stand-up (the members given replace the old ones)\n"
-    "• `/standup now [channel=#c]` — send today's prompt now (nobody is asked twice a day)\n"
-    "• `/standup skip` — no prompt for me today · `/standup skip until=YYYY-MM-DD` — days off\n"
-    "• `/standup report [channel=#c]` — who answered today, who skipped, who has not yet\n"
-    "Each member is asked at `time` in their own time zone (from their Slack profile). Answers are posted to "
-    "the channel as they come (`post=each`), or as one digest (`post=digest`)."
-)
-
-MAX_ANSWER = 2000  # characters per field of an answer
 POST_FIELD = 2900  # escaped, in a section of its own
 DIGEST_FIELD = 900  # per field in a digest, so that one answer fits a section
-NO_BLOCKER = re.compile(r"^(none|no|nope|nothing|n/?a|-+|no blockers?|nothing blocking|all good)[.!]?$", re.I)
-
-
-def has_blocker(text: str | None) -> bool:
-    """A blocker worth a risk: something written that is not just "none"."""
-    return bool(text and text.strip() and not NO_BLOCKER.match(text.strip()))
-
-
-def fmt_day(d: date) -> str:
-    return f"{DAY_NAMES[d.weekday()].title()} {d.day} {d.strftime('%b')} {d.year}"
-
-
-def days_text(days: str) -> str:
-    """`mon,tue,wed,thu,fri` -> `Mon–Fri`; other sets listed."""
-    nums = parse_days(days)
-    if len(nums) == 7:
-        return "every day"
-    if len(nums) > 2 and nums == list(range(nums[0], nums[-1] + 1)):
-        return f"{DAY_NAMES[nums[0]].title()}–{DAY_NAMES[nums[-1]].title()}"
-    return ", ".join(DAY_NAMES[n].title() for n in nums)
-
-
-def schedule_text(s: Standup) -> str:
-    mode = "each answer posted as it comes" if s.post_mode == "each" else "answers posted as one digest"
-    zone = f" (`{s.tz}` for anyone whose zone is unknown)" if s.tz else ""
-    return f"{s.time} {days_text(s.days)}, in each member's own time zone{zone} · {mode}"
 
 
 def _mentions(user_ids: Sequence[str]) -> str:
@@ -207,16 +172,6 @@ def _digest_entry(a: StandupAnswer) -> Block:
     return section("\n".join(parts))
 
 
-@dataclass
-class DayStatus:
-    """Who did what for one stand-up day."""
-
-    answers: list[StandupAnswer]
-    skipped: list[str]
-    missing: list[str]
-    not_today: list[str]  # members for whom it is not a stand-up day
-
-
 def digest(s: Standup, day: date, status: DayStatus) -> list[dict[str, Any]]:
     """The day's digest: every answer, in as many messages as Slack's limits need (the first is
     posted in the channel, the others in its thread)."""
@@ -260,3 +215,45 @@ def report(s: Standup, status: DayStatus) -> list[dict[str, Any]]:
     fallback = (f"Stand-up in <#{s.channel_id}>: {len(status.answers)} answered, {len(status.skipped)} skipped, "
                 f"{len(status.missing)} not yet")
     return messages(fallback, blocks, max_messages=MAX_RESPONSES)
+
+
+# ---- the views ----------------------------------------------------------------------------------
+
+@render.register
+def _setup_done(view: v.SetupDone) -> list[Message]:
+    return [setup_done(view.standup, view.members, view.zones, view.created, view.next_prompts)]
+
+
+@render.register
+def _prompts_sent(view: v.PromptsSent) -> list[Message]:
+    return [now_done(view.standup, sent=view.sent, already=view.already, off=view.off, failed=view.failed)]
+
+
+@render.register
+def _days_off(view: v.DaysOff) -> list[Message]:
+    return [skipped(view.first, view.last, view.in_standup)]
+
+
+@render.register
+def _today_report(view: v.TodayReport) -> list[Message]:
+    return report(view.standup, view.status)
+
+
+@render.register
+def _prompt(view: v.Prompt) -> list[Message]:
+    return [prompt(view.standup, view.day)]
+
+
+@render.register
+def _prompt_answered(view: v.PromptAnswered) -> list[Message]:
+    return [prompt_answered(view.standup, view.day)]
+
+
+@render.register
+def _answer_post(view: v.AnswerPost) -> list[Message]:
+    return [answer_post(view.answer)]
+
+
+@render.register
+def _digest(view: v.Digest) -> list[Message]:
+    return digest(view.standup, view.day, view.status)

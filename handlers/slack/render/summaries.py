@@ -4,7 +4,9 @@ A summary can be about hundreds of projects: every part is packed into sections 
 at most 3,000 characters, each part has a cap on its sections, and what does not
 fit is counted ("…and 40 more") with the command or button that shows it all.
 The summary is then packed into as many messages as Slack's limits on a whole
-message need (`handlers.slack.render.common.messages`).
+message need (`handlers.slack.render.common.messages`); a summary answering `/summary`
+goes through the command's response_url, which Slack lets be used five times, so it
+is cut to five messages.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.summaries.grammar import USAGE as USAGE  # the command's usage, for what shows it
+from bot.summaries.views import ProjectHealth, ProjectScores, Summary
 from handlers.slack import ids
+from handlers.slack.render import render
 from handlers.slack.render.common import (
+    MAX_RESPONSES,
     MAX_SECTION,
     Block,
     actions,
@@ -32,19 +38,6 @@ from handlers.slack.render.risks import rid, score_text
 from storage.models import Feedback, Risk
 from storage.models_rhythm import Delivery, JobRun
 from storage.repositories.summaries import StandupRate
-
-if TYPE_CHECKING:
-    from bot.summaries.service import ProjectScores, Summary
-
-USAGE = """*Usage of /summary* (managers)
-• `/summary` — this week across all projects: top open risks, new risks and overdue reviews, feedback by \
-sentiment and not yet acted on, stakeholder scores with their trend and who has not answered, stand-up \
-participation, and messages that failed or runs that were missed
-• `/summary project=NAME` — the same for one project
-Managers also get it by DM every Monday at 08:00 in their own time zone."""
-
-REFUSAL = ("Sorry, the summary is for managers (people in BOT_MANAGERS and workspace admins). "
-           "`/risk list` and `/project show NAME` show the figures everyone can see.")
 
 PACK = MAX_SECTION - 100  # room for the "…and N more" line
 WHAT_LABELS = {"checkin_reminder": "check-in reminder", "checkin": "check-in poll", "standup": "stand-up prompt",
@@ -227,6 +220,12 @@ def summary(s: Summary, *, max_messages: int | None = None) -> list[dict[str, An
                     more="`/summary project=NAME` for one project")
 
 
+@render.register
+def _summary(view: Summary) -> list[dict[str, Any]]:
+    # Asked for now (no week): the answer to /summary, through a response_url of five uses.
+    return summary(view, max_messages=None if view.week else MAX_RESPONSES)
+
+
 def _fallback(s: Summary, title: str) -> str:
     bits = [f"{s.open_total} open risks", f"{s.new_total} new", f"{s.overdue_total} overdue reviews",
             f"{s.waiting_total} feedback not acted on"]
@@ -234,6 +233,11 @@ def _fallback(s: Summary, title: str) -> str:
     if low:
         bits.append("low stakeholder scores: " + ", ".join(safe(p.name) for p in low[:5]))
     return truncate(f"{safe(title)}: " + ", ".join(bits), 3000)
+
+
+def health(view: ProjectHealth) -> list[str]:
+    """A project's health figures as fields of its card."""
+    return health_fields(view.scores, view.standups, view.channel_id)
 
 
 def health_fields(scores: ProjectScores | None, rates: Sequence[StandupRate], channel_id: str | None) -> list[str]:

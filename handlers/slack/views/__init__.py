@@ -5,13 +5,16 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from handlers.slack import ids
+from handlers.slack.errors import guarded
 from handlers.slack.views import checkin, review, standup
 from handlers.slack.views.feedback import handle_feedback_modal
 from handlers.slack.views.risk import handle_risk_modal
 
 
 def register(app: AsyncApp) -> None:
-    app.view(ids.RISK_MODAL)(handle_risk_modal)
-    app.view(ids.FEEDBACK_MODAL)(handle_feedback_modal)
-    for feature in (checkin, standup, review):
-        feature.register(app)
+    """Every form's submission listener, each wrapped in `guarded` (errors answered, work bounded)."""
+    app.view(ids.RISK_MODAL)(guarded(handle_risk_modal))
+    app.view(ids.FEEDBACK_MODAL)(guarded(handle_feedback_modal))
+    app.view(ids.CHECKIN_COMMENT_MODAL)(guarded(checkin.handle_comment_modal))
+    app.view(ids.STANDUP_MODAL)(guarded(standup.handle_standup_modal))
+    app.view(ids.RISK_UPDATE_MODAL)(guarded(review.handle_update_modal))

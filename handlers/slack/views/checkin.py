@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.checkins import service as checkins
@@ -50,7 +50,3 @@ async def handle_comment_modal(ack: AsyncAck, body: dict[str, Any], view: dict[s
 
     await record(deps, client, respond, team_id=team_id, user_id=user_id, poll_id=poll_id,
                  changes={"comment": text}, channel=channel, ts=ts)
-
-
-def register(app: AsyncApp) -> None:
-    app.view(ids.CHECKIN_COMMENT_MODAL)(handle_comment_modal)

@@ -9,18 +9,37 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
 from bot.feedback import service as feedback
-from bot.feedback.grammar import parse_form
-from bot.requests import Call
-from handlers.slack.common import deliver, get_deps, run_call, team_of, tell_user, user_of
+from bot.feedback.grammar import MAX_TEXT, SENTIMENTS, SOURCES, GiveFeedback
+from handlers.slack import forms, ids
+from handlers.slack.common import deliver, get_deps, run_request, team_of, tell_user, user_of
 from handlers.slack.forms import FormError
-from handlers.slack.render.common import plain_message
+from handlers.slack.render.catalog import render
 from handlers.slack.views.risk import metadata
+
+
+def parse_form(values: dict[str, Any]) -> GiveFeedback:
+    """The feedback modal's fields -> the request to give it, or `FormError` with a message per field."""
+    errors: dict[str, str] = {}
+    text = forms.as_text(values, ids.B_TEXT, errors, MAX_TEXT, required=True)
+    source = forms.field(values, ids.B_SOURCE) or "team"
+    sentiment = forms.field(values, ids.B_SENTIMENT)
+    if source not in SOURCES:
+        errors[ids.B_SOURCE] = "Choose client or team."
+    if sentiment is not None and sentiment not in SENTIMENTS:
+        errors[ids.B_SENTIMENT] = "Choose a sentiment."
+    opts = forms.field(values, ids.B_OPTIONS)
+    opts = opts if isinstance(opts, list) else []
+    if errors:
+        raise forms.FormError(errors)
+    project_id, project_name = forms.project_ref(values, ids.B_PROJECT)
+    return GiveFeedback(text=text or "", source=source, sentiment=sentiment, project_id=project_id,
+                        project_name=project_name, private="private" in opts, anonymous="anonymous" in opts)
 
 
 async def handle_feedback_modal(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
                                 client: AsyncWebClient, context: dict[str, Any]) -> None:
     try:
-        data = parse_form((view.get("state") or {}).get("values") or {})
+        request = parse_form((view.get("state") or {}).get("values") or {})
     except FormError as e:
         await ack(response_action="errors", errors=e.errors)
         return
@@ -33,9 +52,9 @@ async def handle_feedback_modal(ack: AsyncAck, body: dict[str, Any], view: dict[
         await tell_user(client, user_id, channel, message)
 
     try:
-        call = Call(feedback.give, write=True, kwargs={"data": data}, lookup_actor=False, guests=True)
-        outcome = await run_call(call, get_deps(context), client, team_id, user_id)
+        outcome = await run_request(request, feedback.perform, get_deps(context), client, team_id, user_id)
     except UserError as e:
-        await say(**plain_message(str(e)))
+        for part in render(e):
+            await say(**part)
         return
     await deliver(outcome, client, say)

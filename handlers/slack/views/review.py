@@ -5,24 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
-from bot.requests import Call
+from bot.reviews import service as reviews
+from bot.reviews.service import UpdateAtReview
 from bot.risks import service as risks
 from bot.risks.service import STATUSES, RiskInput
 from handlers.slack import ids
 from handlers.slack.actions.review import show_done
-from handlers.slack.common import get_deps, run_call, team_of, tell_user, user_of
+from handlers.slack.common import get_deps, run_request, team_of, tell_user, user_of
 from handlers.slack.forms import FormError, as_date, as_int, as_text, field
+from handlers.slack.render.catalog import render
 from handlers.slack.render.common import plain_message
 from handlers.slack.views.risk import metadata
 from storage import clock
-
-
-def register(app: AsyncApp) -> None:
-    app.view(ids.RISK_UPDATE_MODAL)(handle_update_modal)
 
 
 def parse_update(values: dict[str, Any], today: date) -> RiskInput:
@@ -64,9 +62,10 @@ async def handle_update_modal(ack: AsyncAck, body: dict[str, Any], view: dict[st
         await tell(**plain_message("I couldn't tell which risk that was; nothing was changed."))
         return
     try:
-        outcome = await run_call(Call(risks.update, write=True, kwargs={
-            "number": number, "data": data, "note": "At its review"}), get_deps(context), client, team_id, user_id)
+        outcome = await run_request(UpdateAtReview(number, data), reviews.perform, get_deps(context), client,
+                                    team_id, user_id)
     except UserError as e:
-        await tell(**plain_message(str(e)))
+        for part in render(e):
+            await tell(**part)
         return
     await show_done(client, channel, ts, outcome, user_id, tell)

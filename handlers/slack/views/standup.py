@@ -1,28 +1,36 @@
-"""The stand-up answer form, submitted: stored, then shown in the channel."""
+"""The stand-up answer form, submitted: read, stored, then shown in the channel."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
 from bot.standups import flows as flow
 from bot.standups import service
-from bot.standups.grammar import parse_form
-from handlers.slack import ids
+from bot.standups.views import MAX_ANSWER
+from handlers.slack import forms, ids
 from handlers.slack.common import actor_of, get_deps, team_of, tell_user, user_of
 from handlers.slack.forms import FormError
-from handlers.slack.render.common import plain_message, truncate
+from handlers.slack.render.catalog import render
+from handlers.slack.render.common import mentions, truncate
 from handlers.slack.views.risk import metadata
 
 OUT_OF_DATE = "This form is out of date. Press the button in the stand-up prompt again."
 
 
-def register(app: AsyncApp) -> None:
-    app.view(ids.STANDUP_MODAL)(handle_standup_modal)
+def parse_form(values: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """The answer modal's fields (yesterday, today, blockers), or `FormError` with a message per field."""
+    errors: dict[str, str] = {}
+    out = (forms.as_text(values, ids.B_YESTERDAY, errors, MAX_ANSWER),
+           forms.as_text(values, ids.B_TODAY, errors, MAX_ANSWER, required=True),
+           forms.as_text(values, ids.B_BLOCKERS, errors, MAX_ANSWER))
+    if errors:
+        raise FormError(errors)
+    return out
 
 
 def _target(meta: dict[str, Any]) -> tuple[int, date] | None:
@@ -57,10 +65,11 @@ async def handle_standup_modal(ack: AsyncAck, body: dict[str, Any], view: dict[s
                                     yesterday=yesterday, today=today, blockers=blockers,
                                     fallback_tz=deps.settings.bot_timezone)
     except UserError as e:
-        await ack(response_action="errors", errors={ids.B_TODAY: truncate(str(e), 300)})
+        await ack(response_action="errors", errors={ids.B_TODAY: truncate(mentions(str(e)), 300)})
         return
     await ack()
-    problem = await flow.publish_answer(deps, client, saved)
-    await flow.mark_prompt_answered(client, meta.get("c"), meta.get("ts"), saved)
+    problem = await flow.publish_answer(deps, deps.platform.messenger, saved)
+    await flow.mark_prompt_answered(deps.platform.messenger, meta.get("c"), meta.get("ts"), saved)
     if problem:
-        await tell_user(client, user_id, None, plain_message(problem))
+        for message in render(problem):
+            await tell_user(client, user_id, None, message)

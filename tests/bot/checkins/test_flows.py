@@ -12,13 +12,14 @@ import pytest
 import time_machine
 from sqlmodel import Session, select
 
-from bot.app import build_deps, make_client
+from bot.app import build_deps
 from bot.checkins import flows
 from bot.checkins import service as checkins
-from bot.deps import Actor
+from bot.people import Actor
+from bot.schedules import next_fire, occurrence_key
+from handlers.slack.render import checkins as ui
 from scheduler import build_scheduler, jobs
 from scheduler.runtime import Rhythm, checkin_spec
-from scheduler.triggers import next_fire, occurrence_key
 from storage.db import session_scope
 from storage.models import Project
 from storage.models_rhythm import CheckinConfig, CheckinPoll, Delivery, JobRun
@@ -33,12 +34,11 @@ def rhythm_for(db_url: str, stub: SlackStub) -> Iterator[Rhythm]:
     """What a bot process runs its jobs with, without serving HTTP."""
     settings = make_settings(db_url, stub.api_url)
     deps = build_deps(settings)
-    r = Rhythm(deps, make_client(settings), build_scheduler("UTC"))
-    jobs.bind(r)
+    r = Rhythm(deps, build_scheduler("UTC"))
     try:
         yield r
     finally:
-        jobs.bind(None)
+        r.close()
         deps.engine.dispose()
 
 
@@ -81,6 +81,7 @@ def test_poll_goes_to_each_stakeholder_once(db_url: str, stub: SlackStub) -> Non
         for user in ("UMEMBER", "UMEMBER2"):
             [dm] = dms(stub, user)
             assert "Apollo" in dm["text"] and f'"value": "{poll.id}"' in str(dm["blocks"]).replace("'", '"')
+            assert dm["blocks"] == ui.poll("Apollo", poll.id)["blocks"]  # the view, drawn by the Slack renderer
         with Session(r.deps.engine) as s:
             rows = s.exec(select(Delivery).where(Delivery.what == f"checkin:{poll.id}")).all()
             assert sorted((d.recipient, d.status) for d in rows) == [("UMEMBER", "sent"), ("UMEMBER2", "sent")]
@@ -203,11 +204,11 @@ def test_the_scheduled_job_sends_at_the_right_utc_instant(db_url: str, stub: Sla
         job_id = f"checkin:{TEAM}:{pid}"
         assert job_id in r.specs
         with time_machine.travel(early, tick=False):
-            asyncio.run(jobs.checkin_job(TEAM, pid))
+            asyncio.run(jobs.checkin_job(r.key, TEAM, pid))
         assert polls(r) == [] and stub.find("chat.postMessage") == []
         with time_machine.travel(due, tick=False):
-            asyncio.run(jobs.checkin_job(TEAM, pid))
-            asyncio.run(jobs.checkin_job(TEAM, pid))  # a second instance, or a catch-up: nothing more
+            asyncio.run(jobs.checkin_job(r.key, TEAM, pid))
+            asyncio.run(jobs.checkin_job(r.key, TEAM, pid))  # a second instance, or a catch-up: nothing more
         [poll] = polls(r)
         assert poll.occurrence == occurrence_key(due)
         assert len(stub.find("chat.postMessage", channel="UMEMBER")) == 1

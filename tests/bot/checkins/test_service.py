@@ -7,16 +7,24 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from bot.checkins import grammar as req
 from bot.checkins import service as checkins
-from bot.deps import Actor
+from bot.checkins import views
 from bot.errors import NotFound, Refused, UsageError
-from scheduler.runtime import SCHEDULE_COUNTER
+from bot.people import Actor
+from bot.schedules import SCHEDULE_COUNTER
+from handlers.slack.render.catalog import render
 from storage.models import Counter, Project
 from storage.models_rhythm import CheckinAnswer, CheckinConfig, Delivery, Stakeholder, SummarySubscriber
 from storage.repositories import checkins as repo
 from storage.repositories import deliveries as ledger
 from tests.bot.conftest import MANAGER, MEMBER, TEAM, Db
 from tests.slack_requests import all_text
+
+
+def shown(view: object) -> str:
+    """Every visible string of a view as Slack shows it."""
+    return all_text(render(view))
 
 LONDON_MGR = Actor(TEAM, "UMGR", is_manager=True, tz="Europe/London")
 ADMIN = Actor(TEAM, "UADMIN", is_manager=True, tz="Asia/Kolkata")
@@ -72,9 +80,11 @@ def test_add_creates_stakeholders_and_a_friday_schedule_in_the_managers_zone(db:
         pid, 4, "15:00", "Europe/London", 24, "UMGR")
     assert counter(db) > before
     assert [(s.user_id, s.tz) for s in rows(db, SummarySubscriber)] == [("UMGR", "Europe/London")]
-    text = all_text(out.reply)
+    assert out.reply == views.StakeholdersAdded("Apollo", ["UANN", "UBO"], [], views.Schedule(
+        4, "15:00", "Europe/London", 24), datetime(2024, 4, 12, 14, 0, tzinfo=UTC))  # T0 itself is not "next"
+    text = shown(out.reply)
     assert "<@UANN> and <@UBO>" in text and "Fridays at 15:00 (Europe/London)" in text
-    assert "Fri 12 Apr 15:00" in text  # T0 itself is not "next"
+    assert "Fri 12 Apr 15:00" in text
 
 
 def test_add_without_a_known_zone_uses_the_fallback(db: Db) -> None:
@@ -89,7 +99,8 @@ def test_adding_again_changes_nothing_and_keeps_the_schedule(db: Db) -> None:
     db.run(checkins.schedule, actor=LONDON_MGR, project_name="Apollo", day=0, time="09:00")
     before = counter(db)
     out = db.run(checkins.add, actor=ADMIN, user_ids=["UANN"], project_name="Apollo")
-    assert not out.reschedule and "already a stakeholder" in all_text(out.reply)
+    assert not out.reschedule and "already a stakeholder" in shown(out.reply)
+    assert (out.reply.added, out.reply.already) == ([], ["UANN"])
     cfg = rows(db, CheckinConfig)[0]
     assert (cfg.day, cfg.time, cfg.tz, cfg.created_by) == (0, "09:00", "Europe/London", "UMGR")
     assert len(rows(db, Stakeholder)) == 1
@@ -127,9 +138,45 @@ def test_remove(db: Db) -> None:
     before = counter(db)
     out = db.run(checkins.remove, actor=MANAGER, user_ids=["UANN", "UCY"], project_name="Apollo")
     assert out.reschedule and counter(db) > before
-    assert "<@UCY> was not one" in all_text(out.reply)
+    assert out.reply == views.StakeholdersRemoved("Apollo", ["UANN"], ["UCY"], nobody_left=False)
+    assert "<@UCY> was not one" in shown(out.reply)
     out = db.run(checkins.remove, actor=MANAGER, user_ids=["UBO"], project_name="Apollo")
-    assert "Nobody is left" in all_text(out.reply) and rows(db, Stakeholder) == []
+    assert out.reply.nobody_left and "Nobody is left" in shown(out.reply) and rows(db, Stakeholder) == []
+
+
+def test_perform_carries_out_each_request_with_the_fallback_zone(db: Db) -> None:
+    project(db)
+
+    def perform(request: req.Performed, actor: Actor = MANAGER) -> object:
+        return db.run(checkins.perform, request=request, actor=actor, fallback_tz="America/Chicago")
+
+    out = perform(req.Add(("UANN", "UBO"), "Apollo"))
+    assert isinstance(out.reply, views.StakeholdersAdded) and out.reply.added == ["UANN", "UBO"]
+    assert rows(db, CheckinConfig)[0].tz == "America/Chicago"  # the manager's own zone is unknown
+    out = perform(req.Schedule("Apollo", day=0, time="09:30", reminder_hours=4))
+    assert isinstance(out.reply, views.Scheduled)
+    assert out.reply.schedule == views.Schedule(0, "09:30", "America/Chicago", 4)
+    out = perform(req.Schedule("Apollo", tz="Asia/Kolkata"), LONDON_MGR)
+    assert out.reply.schedule == views.Schedule(0, "09:30", "Asia/Kolkata", 4)
+    out = perform(req.Remove(("UBO",), "Apollo"))
+    assert out.reply == views.StakeholdersRemoved("Apollo", ["UBO"], [], nobody_left=False)
+    out = db.run(checkins.perform, request=req.Results("Apollo"), actor=MANAGER, write=False)
+    assert isinstance(out.reply, views.CheckinStats) and out.reply.stakeholders == ["UANN"]
+    assert out.reply.latest_at is None and "No check-in has been sent" in shown(out.reply)
+
+
+def test_errors_name_people_as_references(db: Db) -> None:
+    from bot import text
+
+    project(db)
+    with pytest.raises(views.NotStakeholders) as e:
+        db.run(checkins.remove, actor=MANAGER, user_ids=["UCY", "UDAN"], project_name="Apollo")
+    assert (e.value.project_name, e.value.user_ids) == ("Apollo", ["UCY", "UDAN"])
+    assert str(e.value) == f"{text.person('UCY')} and {text.person('UDAN')} are not stakeholders of *Apollo*."
+    assert "<@UCY> and <@UDAN> are not stakeholders of *Apollo*." in shown(e.value)
+    with pytest.raises(views.NoStakeholders) as no:
+        db.run(checkins.prepare_send, actor=MANAGER, project_name="apollo", write=False)
+    assert no.value.project_name == "Apollo"
 
 
 def test_schedule_changes_only_what_is_given_and_reads_times_in_the_managers_zone(db: Db) -> None:
@@ -140,7 +187,7 @@ def test_schedule_changes_only_what_is_given_and_reads_times_in_the_managers_zon
     assert out.reschedule and counter(db) > before
     cfg = rows(db, CheckinConfig)[0]
     assert (cfg.day, cfg.time, cfg.tz, cfg.reminder_hours) == (4, "10:30", "Asia/Kolkata", 6)
-    assert "Fridays at 10:30 (Asia/Kolkata)" in all_text(out.reply) and "Fri 12 Apr 10:30" in all_text(out.reply)
+    assert "Fridays at 10:30 (Asia/Kolkata)" in shown(out.reply) and "Fri 12 Apr 10:30" in shown(out.reply)
     db.run(checkins.schedule, actor=ADMIN, project_name="Apollo", day=6, tz="America/New_York")
     cfg = rows(db, CheckinConfig)[0]
     assert (cfg.day, cfg.time, cfg.tz, cfg.reminder_hours) == (6, "10:30", "America/New_York", 6)
@@ -149,7 +196,8 @@ def test_schedule_changes_only_what_is_given_and_reads_times_in_the_managers_zon
 def test_schedule_before_any_stakeholder_says_nobody_is_asked(db: Db) -> None:
     project(db)
     out = db.run(checkins.schedule, actor=LONDON_MGR, project_name="Apollo", day=1)
-    assert "Nobody is asked yet" in all_text(out.reply)
+    assert isinstance(out.reply, views.Scheduled) and out.reply.nobody_asked
+    assert "Nobody is asked yet" in shown(out.reply)
     assert rows(db, CheckinConfig)[0].day == 1
 
 
@@ -230,7 +278,8 @@ def test_alert_goes_to_the_creator_and_the_configuring_manager_once_each(db: Db)
     assert db.run(checkins.alert_plan, team_id=TEAM, poll_id=poll, answerer="UANN") is None  # no answer yet
     db.run(checkins.answer, team_id=TEAM, user_id="UANN", poll_id=poll, changes={"score": 1})
     plan = db.run(checkins.alert_plan, team_id=TEAM, poll_id=poll, answerer="UANN")
-    assert plan.managers == ["UOWNER", "UMGR"] and "1/5" in all_text(plan.message)
+    assert plan.managers == ["UOWNER", "UMGR"] and "1/5" in shown(plan.message)
+    assert plan.message == views.LowAnswer("Apollo", poll, "UANN", views.Answer(score=1))
     db.run(checkins.answer, team_id=TEAM, user_id="UOWNER", poll_id=poll, changes={"status": "off_track"})
     assert db.run(checkins.alert_plan, team_id=TEAM, poll_id=poll, answerer="UOWNER").managers == ["UMGR"]
 
@@ -273,7 +322,8 @@ def test_stats_average_trend_comments_and_non_responders(db: Db) -> None:
     assert trend["2024-W12"] == (2.5, 2) and trend["2024-W14"] == (4.5, 2) and trend["2024-W13"] == (None, 0)
     assert [c for _, _, c in stats.comments] == ["Great", "Late"]
     out = db.run(checkins.results, actor=MANAGER, project_name="Apollo", now=T0 + timedelta(hours=1), write=False)
-    assert "4.5/5" in all_text(out.reply)
+    assert isinstance(out.reply, views.CheckinStats) and out.reply.average == 4.5
+    assert "4.5/5" in shown(out.reply)
 
 
 def test_reminders_due_after_the_delay_for_the_latest_poll_only(db: Db) -> None:

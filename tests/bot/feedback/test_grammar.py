@@ -1,4 +1,4 @@
-"""`/feedback` text and the feedback modal's fields -> what to do; bad input -> UsageError with the usage."""
+"""`/feedback` text -> a typed request; bad input -> UsageError with the usage."""
 
 from __future__ import annotations
 
@@ -7,25 +7,23 @@ from typing import Any
 import pytest
 
 from bot.errors import UsageError
-from bot.feedback import service as feedback
-from bot.feedback.grammar import parse, parse_form
-from bot.requests import Call, Help, Modal
-from handlers.slack import ids
-from handlers.slack.forms import FormError
-from handlers.slack.render.feedback import USAGE
-from tests.slack_requests import checkboxes_value, select_value, text_value
+from bot.feedback.grammar import USAGE, ActOnFeedback, GiveFeedback, ListFeedback
+from bot.feedback.grammar import parse as parse_core
+from bot.requests import Help, Modal
+from handlers.slack.text import to_core
 
 
-def call(text: str) -> Call:
+def parse(slack_text: str, **kwargs: Any) -> Any:
+    """The grammar on a command's text as Slack sends it: read into the core's text first, as the
+    Slack front end does (`handlers.slack.common.text_of`)."""
+    return parse_core(to_core(slack_text) if slack_text else slack_text, **kwargs)
+
+
+def given(text: str) -> GiveFeedback:
     request = parse(text)
-    assert isinstance(request, Call), request
+    assert isinstance(request, GiveFeedback), request
+    assert request.write
     return request
-
-
-def given(text: str) -> feedback.FeedbackInput:
-    c = call(text)
-    assert c.fn is feedback.give and c.write
-    return c.kwargs["data"]  # type: ignore[no-any-return]
 
 
 def refused(text: str, match: str | None = None) -> UsageError:
@@ -56,7 +54,8 @@ def test_plain_feedback_is_team_public_named() -> None:
 
 def test_giving_does_not_look_the_author_up() -> None:
     # the author of anonymous feedback must leave no trace, not even a users.info call
-    assert call("anon The plan is late").lookup_actor is False
+    request = given("anon The plan is late")
+    assert request.lookup_actor is False and request.guests is True
 
 
 def test_leading_flags_and_options() -> None:
@@ -105,10 +104,9 @@ def test_give_bad_input(text: str, match: str) -> None:
 # ---- list and act -----------------------------------------------------------------------------
 
 def test_list() -> None:
-    c = call("list")
-    assert c.fn is feedback.list_page and not c.write
-    assert c.kwargs == {"project_name": None, "page": 1}
-    assert call("LS project=Apollo page=2").kwargs == {"project_name": "Apollo", "page": 2}
+    request = parse("list")
+    assert request == ListFeedback(project_name=None, project_id=None, page=1) and not request.write
+    assert parse("LS project=Apollo page=2") == ListFeedback(project_name="Apollo", page=2)
 
 
 @pytest.mark.parametrize("text,match", [
@@ -122,9 +120,9 @@ def test_list_bad_input(text: str, match: str) -> None:
 
 @pytest.mark.parametrize("ref", ["F-4", "f4", "#4", "4"])
 def test_act(ref: str) -> None:
-    c = call(f"act {ref} Moved the demo &amp; told them\nthanks")
-    assert c.fn is feedback.act and c.write and c.lookup_actor
-    assert c.kwargs == {"number": 4, "what": "Moved the demo & told them\nthanks"}
+    request = parse(f"act {ref} Moved the demo &amp; told them\nthanks")
+    assert request == ActOnFeedback(number=4, what="Moved the demo & told them\nthanks")
+    assert request.write and request.lookup_actor and not request.guests
 
 
 @pytest.mark.parametrize("text,match", [
@@ -135,35 +133,3 @@ def test_act(ref: str) -> None:
 ])
 def test_act_bad_input(text: str, match: str) -> None:
     refused(text, match)
-
-
-# ---- the modal's form -------------------------------------------------------------------------
-
-def form(**fields: dict[str, Any]) -> dict[str, Any]:
-    return {block_id: {block_id: value} for block_id, value in fields.items()}
-
-
-def test_form_full() -> None:
-    d = parse_form(form(source=select_value("client"), project=select_value("3"), sentiment=select_value("negative"),
-                        text=text_value(" Too slow \n really "), options=checkboxes_value("private", "anonymous")))
-    assert (d.text, d.source, d.project_id, d.project_name, d.sentiment, d.private, d.anonymous) == (
-        "Too slow \n really", "client", 3, None, "negative", True, True)
-
-
-def test_form_defaults() -> None:
-    d = parse_form(form(text=text_value("ok"), source={"type": "static_select", "selected_option": None},
-                        sentiment={"type": "static_select", "selected_option": None},
-                        options={"type": "checkboxes", "selected_options": []}))
-    assert (d.source, d.sentiment, d.private, d.anonymous, d.project_id) == ("team", None, False, False, None)
-
-
-def test_form_errors_are_keyed_by_block_id() -> None:
-    with pytest.raises(FormError) as e:
-        parse_form(form(text=text_value("  "), source=select_value("vendor"), sentiment=select_value("meh")))
-    assert set(e.value.errors) == {ids.B_TEXT, ids.B_SOURCE, ids.B_SENTIMENT}
-
-
-def test_form_text_too_long() -> None:
-    with pytest.raises(FormError) as e:
-        parse_form(form(text=text_value("x" * (feedback.MAX_TEXT + 1))))
-    assert list(e.value.errors) == [ids.B_TEXT]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import json
+from functools import partial
 
 import pytest
 from sqlmodel import select
 
-from bot.deps import Actor
+from bot import text
 from bot.errors import NotFound, Refused, UsageError
 from bot.feedback import service as feedback
-from bot.feedback.service import FeedbackInput
+from bot.feedback.grammar import ActOnFeedback, GiveFeedback, ListFeedback
+from bot.feedback.service import AlreadyActed, FeedbackInput
+from bot.feedback.views import Acted, ActedNotice, FeedbackPage, Recorded
+from bot.people import Actor
 from bot.projects import service as projects
 from storage.models import Feedback
 from tests.bot.conftest import MANAGER, MEMBER, OTHER, TEAM, Db
@@ -18,7 +21,8 @@ from tests.bot.conftest import MANAGER, MEMBER, OTHER, TEAM, Db
 
 def give(db: Db, actor: Actor = MEMBER, **fields) -> str:  # type: ignore[no-untyped-def]
     out = db.run(feedback.give, actor=actor, data=FeedbackInput(**fields))
-    return str(out.reply["text"])
+    assert isinstance(out.reply, Recorded)
+    return f"Recorded F-{out.reply.item.number}"
 
 
 def rows(db: Db) -> list[Feedback]:
@@ -26,8 +30,17 @@ def rows(db: Db) -> list[Feedback]:
         return list(s.exec(select(Feedback).order_by(Feedback.number)))
 
 
+def page(db: Db, actor: Actor, **kwargs) -> FeedbackPage:  # type: ignore[no-untyped-def]
+    view = db.run(feedback.list_page, write=False, actor=actor, **kwargs).reply
+    assert isinstance(view, FeedbackPage)
+    return view
+
+
 def listed(db: Db, actor: Actor, **kwargs) -> str:  # type: ignore[no-untyped-def]
-    return json.dumps(db.run(feedback.list_page, write=False, actor=actor, **kwargs).reply, ensure_ascii=False)
+    """What the page holds: its items' texts and authors, its count and place."""
+    view = page(db, actor, **kwargs)
+    items = [f"{r.text} by {r.author_id}" for r in view.rows]
+    return "\n".join([*items, f"({view.total})", f"page {view.page} of {view.pages}"])
 
 
 def test_give_records_f_numbers_and_author(db: Db) -> None:
@@ -48,7 +61,8 @@ def test_sentiment_is_guessed_when_not_given(db: Db) -> None:
 
 def test_anonymous_feedback_stores_no_author(db: Db) -> None:
     out = db.run(feedback.give, actor=MEMBER, data=FeedbackInput(text="The plan is unrealistic", anonymous=True))
-    assert out.reply["text"] == "Recorded F-1" and "not stored" in json.dumps(out.reply)
+    assert isinstance(out.reply, Recorded) and out.reply.item.number == 1
+    assert out.reply.item.is_anonymous and out.reply.item.author_id is None
     [r] = rows(db)
     assert r.author_id is None and r.is_anonymous
     assert "UMEMBER" not in listed(db, MANAGER)
@@ -113,18 +127,23 @@ def test_act_closes_the_loop_and_tells_the_author(db: Db) -> None:
     give(db, MEMBER, text="Demo was late")
     out = db.run(feedback.act, actor=MANAGER, number=1, what="Moved the demo")
     [post] = out.posts
-    assert post.channel == "UMEMBER" and "F-1" in post.message["text"]
-    assert "Moved the demo" in json.dumps(post.message)
+    assert post.channel == "UMEMBER" and isinstance(post.message, ActedNotice)
+    assert (post.message.item.number, post.message.item.action_text) == (1, "Moved the demo")
+    assert isinstance(out.reply, Acted) and out.reply.item.acted_by == "UMGR"
     r = rows(db)[0]
     assert (r.acted_by, r.action_text) == ("UMGR", "Moved the demo") and r.acted_at is not None
-    with pytest.raises(UsageError, match="already"):
+    with pytest.raises(AlreadyActed, match="already") as e:
         db.run(feedback.act, actor=MANAGER, number=1, what="again")
+    assert isinstance(e.value, UsageError)
+    assert (e.value.number, e.value.acted_by, e.value.action_text) == (1, "UMGR", "Moved the demo")
+    assert str(e.value) == f"F-1 was already acted on by {text.person('UMGR')}: Moved the demo"
 
 
 def test_act_on_anonymous_tells_nobody(db: Db) -> None:
     give(db, MEMBER, text="Nameless", anonymous=True)
     out = db.run(feedback.act, actor=MANAGER, number=1, what="Fixed")
-    assert out.posts == [] and "<@" not in json.dumps(out.reply).replace("<@UMGR>", "")
+    assert out.posts == [] and isinstance(out.reply, Acted)
+    assert out.reply.item.author_id is None and out.reply.item.is_anonymous
 
 
 def test_act_on_own_feedback_sends_no_dm(db: Db) -> None:
@@ -146,3 +165,25 @@ def test_act_bad_input(db: Db, number: int, what: str, error: type[Exception]) -
     with pytest.raises(error):
         db.run(feedback.act, actor=MANAGER, number=number, what=what)
     assert rows(db)[0].acted_at is None
+
+
+# ---- perform: the typed requests, carried out -----------------------------------------------------
+
+def test_perform_carries_out_each_request(db: Db) -> None:
+    out = db.run(partial(feedback.perform, GiveFeedback(text="Great demo", source="client")), actor=MEMBER)
+    assert isinstance(out.reply, Recorded) and out.reply.guessed and out.reply.item.sentiment == "positive"
+    view = db.run(partial(feedback.perform, ListFeedback()), write=False, actor=MEMBER).reply
+    assert isinstance(view, FeedbackPage) and [r.number for r in view.rows] == [1]
+    out = db.run(partial(feedback.perform, ActOnFeedback(number=1, what="Thanked them")), actor=MANAGER)
+    assert isinstance(out.reply, Acted) and [p.channel for p in out.posts] == ["UMEMBER"]
+
+
+def test_list_names_the_projects_of_its_rows(db: Db) -> None:
+    db.run(projects.create, actor=MANAGER, name="Apollo")
+    give(db, text="about apollo", project_name="Apollo")
+    give(db, text="general")
+    view = page(db, MEMBER)
+    [project_id] = {r.project_id for r in view.rows if r.project_id}
+    assert view.project_names == {project_id: "Apollo"} and view.project is None
+    by_id = page(db, MEMBER, project_id=project_id)
+    assert by_id.project is not None and by_id.project.name == "Apollo" and by_id.total == 1

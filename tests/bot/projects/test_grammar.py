@@ -1,4 +1,4 @@
-"""`/project` text -> what to do; bad input -> UsageError with the usage; and the shared form readers."""
+"""`/project` text -> a typed request; bad input -> UsageError with the usage; and the shared form readers."""
 
 from __future__ import annotations
 
@@ -7,20 +7,27 @@ from typing import Any
 
 import pytest
 
+from bot import text as core_text
 from bot.errors import UsageError
-from bot.projects import service as projects
-from bot.projects.grammar import parse
-from bot.requests import Call, Help
+from bot.projects.grammar import USAGE, CreateProject, ListProjects, ShowProject
+from bot.projects.grammar import parse as parse_core
+from bot.requests import Help
 from handlers.slack import forms
-from handlers.slack.render.projects import USAGE
+from handlers.slack.text import to_core
 from tests.slack_requests import checkboxes_value, date_value, select_value, text_value, user_value
 
 TODAY = date(2030, 6, 1)
 
 
-def call(text: str) -> Call:
+def parse(slack_text: str, **kwargs: Any) -> Any:
+    """The grammar on a command's text as Slack sends it: read into the core's text first, as the
+    Slack front end does (`handlers.slack.common.text_of`)."""
+    return parse_core(to_core(slack_text) if slack_text else slack_text, **kwargs)
+
+
+def created(text: str) -> CreateProject:
     request = parse(text, today=TODAY)
-    assert isinstance(request, Call), request
+    assert isinstance(request, CreateProject), request
     return request
 
 
@@ -38,23 +45,23 @@ def test_help(text: str) -> None:
 
 
 def test_nothing_lists() -> None:
-    assert call("").fn is projects.list_projects
+    assert parse("", today=TODAY) == ListProjects()
 
 
 def test_new_with_every_option() -> None:
-    c = call("new Big Deal client=“Acme Corp” channel=<#C123|sales> deadline=2030-06-01 budget=50k")
-    assert c.fn is projects.create and c.write
-    assert c.kwargs == {"name": "Big Deal", "client": "Acme Corp", "channel_id": "C123",
-                        "deadline": TODAY, "budget": 50_000, "usage": USAGE}
+    c = created("new Big Deal client=“Acme Corp” channel=<#C123|sales> deadline=2030-06-01 budget=50k")
+    assert c.write
+    assert c == CreateProject(name="Big Deal", client="Acme Corp", channel_id="C123", deadline=TODAY,
+                              budget=50_000)
 
 
 @pytest.mark.parametrize("sub", ["new", "add", "create", "NEW"])
 def test_new_aliases(sub: str) -> None:
-    assert call(f"{sub} Apollo").kwargs["name"] == "Apollo"
+    assert created(f"{sub} Apollo") == CreateProject(name="Apollo")
 
 
 def test_new_name_quoted_and_decoded() -> None:
-    assert call("new “R&amp;D portal” client=X").kwargs["name"] == "R&D portal"
+    assert created("new “R&amp;D portal” client=X").name == "R&D portal"
 
 
 @pytest.mark.parametrize("text,match", [
@@ -77,8 +84,8 @@ def test_new_bad_input(text: str, match: str) -> None:
 
 
 def test_list() -> None:
-    c = call("list")
-    assert c.fn is projects.list_projects and not c.write and c.kwargs == {}
+    request = parse("list", today=TODAY)
+    assert request == ListProjects() and not request.write
 
 
 def test_list_takes_nothing_more() -> None:
@@ -86,9 +93,9 @@ def test_list_takes_nothing_more() -> None:
 
 
 def test_show() -> None:
-    c = call("show  Big   Deal ")
-    assert c.fn is projects.show and not c.write and c.kwargs == {"name": "Big Deal"}
-    assert call("view “Big Deal”").kwargs == {"name": "Big Deal"}
+    request = parse("show  Big   Deal ", today=TODAY)
+    assert request == ShowProject(name="Big Deal") and not request.write
+    assert parse("view “Big Deal”", today=TODAY) == ShowProject(name="Big Deal")
 
 
 @pytest.mark.parametrize("text,match", [("show", "Which project"), ("delete Apollo", "`/project delete`"),
@@ -118,7 +125,7 @@ def test_field_reads_every_element_kind() -> None:
     )
     got = {k: forms.field(v, k) for k in v}
     assert got == {"a": "hi", "b": "x", "c": ["p", "q"], "d": "U1", "e": "2030-01-02", "f": "09:30", "g": "r",
-                   "h": ["U1", "U2"], "i": "C1", "j": "C2", "k": "4", "m": "ask <@U9>\n"}
+                   "h": ["U1", "U2"], "i": "C1", "j": "C2", "k": "4", "m": f"ask {core_text.person('U9')}\n"}
 
 
 def test_field_empty_or_missing() -> None:

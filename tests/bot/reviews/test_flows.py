@@ -13,12 +13,12 @@ from typing import Any
 import time_machine
 from sqlmodel import Session, select
 
-from bot.app import build_deps, make_client
-from bot.deps import Actor
+from bot.app import build_deps
+from bot.people import Actor
 from bot.reviews import flows as flow
 from bot.reviews import service as reviews
 from handlers.slack import ids
-from scheduler import build_scheduler, jobs
+from scheduler import build_scheduler
 from scheduler.runtime import Rhythm
 from storage.db import session_scope
 from storage.models import Risk
@@ -37,12 +37,11 @@ REVIEW = date(2026, 12, 1)
 def rhythm_for(db_url: str, stub: SlackStub, **settings: Any) -> Iterator[Rhythm]:
     s = make_settings(db_url, stub.api_url, **settings)
     deps = build_deps(s)
-    r = Rhythm(deps, make_client(s), build_scheduler("UTC"))
-    jobs.bind(r)
+    r = Rhythm(deps, build_scheduler("UTC"))
     try:
         yield r
     finally:
-        jobs.bind(None)
+        r.close()
         deps.engine.dispose()
 
 

@@ -9,11 +9,16 @@ import pytest
 import time_machine
 from sqlmodel import col, select
 
-from bot.deps import Actor
+from bot import text
 from bot.errors import NotFound, Refused, UsageError
+from bot.outcomes import Outcome
+from bot.people import Actor
 from bot.projects import service as projects
 from bot.risks import service as risks
+from bot.risks.grammar import AddRisk, CloseRisk, ListRisks, RiskRequest, ShowRisk, UpdateRisk
 from bot.risks.service import RiskInput
+from bot.risks.views import RiskAdded, RiskAnnouncement, RiskClosed, RiskDetail, RiskList, RiskUpdated
+from handlers.slack.render.catalog import render
 from storage.models import Risk, RiskEvent
 from tests.bot.conftest import MANAGER, MEMBER, OTHER, OWNER, TEAM, Db
 
@@ -67,6 +72,16 @@ def stored(db: Db, number: int, team: str = TEAM) -> Risk:
         return s.exec(select(Risk).where(Risk.team_id == team, Risk.number == number)).one()
 
 
+def listed(db: Db, actor: Actor = MEMBER, **kwargs: object) -> RiskList:
+    view = db.run(risks.list_page, write=False, actor=actor, **kwargs).reply
+    assert isinstance(view, RiskList), view
+    return view
+
+
+def titles(view: RiskList) -> list[str]:
+    return [r.title for r in view.rows]
+
+
 # ---- add --------------------------------------------------------------------------------------
 
 def test_add_records_everything_with_history(db: Db) -> None:
@@ -77,7 +92,8 @@ def test_add_records_everything_with_history(db: Db) -> None:
     r = stored(db, 1)
     assert (r.number, r.score, r.status, r.created_by, r.owner_id, r.team_id) == (1, 12, "open", "UMEMBER",
                                                                                    "UOWNER", TEAM)
-    assert "R-1" in out.reply["text"] and "12" in out.reply["text"] and "High" in out.reply["text"]
+    assert isinstance(out.reply, RiskAdded) and out.reply.project is None and out.reply.assumed == ()
+    assert (out.reply.risk.number, out.reply.risk.score, risks.band(out.reply.risk.score)) == (1, 12, "High")
     [ev] = events(db, 1)
     assert (ev.actor_id, ev.action, ev.at.replace(tzinfo=UTC)) == ("UMEMBER", "created",
                                                                     datetime(2030, 3, 4, 10, 0, tzinfo=UTC))
@@ -90,14 +106,15 @@ def test_add_assumes_three_and_says_so(db: Db) -> None:
     out = db.run(risks.add, actor=MEMBER, data=RiskInput(title="x", impact=5))
     r = stored(db, 1)
     assert (r.probability, r.impact, r.score) == (3, 5, 15)
-    assert "p=3" in str(out.reply) and "i=3" not in str(out.reply)
+    assert out.reply.assumed == ("p",)
+    assert "p=3" in str(render(out.reply)) and "i=3" not in str(render(out.reply))
 
 
 def test_numbers_run_per_workspace(db: Db) -> None:
     for _ in range(3):
         db.run(risks.add, actor=MEMBER, data=RiskInput(title="a"))
     out = db.run(risks.add, actor=Actor("T2", "UX"), data=RiskInput(title="b"))
-    assert "R-1" in out.reply["text"]
+    assert out.reply.risk.number == 1 and out.reply.risk.team_id == "T2"
     assert stored(db, 3).title == "a"
 
 
@@ -142,7 +159,10 @@ def test_new_high_or_critical_is_announced_in_the_projects_channel(db: Db, p: in
     out = db.run(risks.add, actor=MEMBER, data=RiskInput(title="x", probability=p, impact=i, project_id=pid))
     if announced:
         [post] = out.posts
-        assert post.channel == "CAPOLLO" and "R-1" in post.message["text"] and post.on_fail
+        assert post.channel == "CAPOLLO" and isinstance(post.message, RiskAnnouncement)
+        assert (post.message.risk.number, post.message.project.id, post.message.actor_id, post.message.reason) == (
+            1, pid, "UMEMBER", "New risk")
+        assert post.on_fail and text.place("CAPOLLO") in post.on_fail and "<#" not in post.on_fail
     else:
         assert out.posts == []
 
@@ -158,10 +178,11 @@ def test_update_that_raises_the_band_announces(db: Db) -> None:
     db.run(risks.add, actor=MEMBER, data=RiskInput(title="x", probability=2, impact=2, project_id=pid))
     assert db.run(risks.update, actor=MEMBER, number=1, data=RiskInput(probability=3)).posts == []  # Medium
     [post] = db.run(risks.update, actor=MEMBER, number=1, data=RiskInput(probability=4, impact=3)).posts  # High
-    assert post.channel == "CAPOLLO" and "Medium" in post.message["text"]
+    assert post.channel == "CAPOLLO" and post.message.reason == "Risk raised from Medium"
+    assert "Medium" in render(post.message)[0]["text"]
     assert db.run(risks.update, actor=MEMBER, number=1, data=RiskInput(probability=5)).posts == []  # still High
     [post] = db.run(risks.update, actor=MEMBER, number=1, data=RiskInput(impact=4)).posts  # Critical
-    assert "High" in post.message["text"] and "Critical" in post.message["text"]
+    assert post.message.reason == "Risk raised from High" and risks.band(post.message.risk.score) == "Critical"
     assert db.run(risks.update, actor=MEMBER, number=1, data=RiskInput(impact=1)).posts == []  # lowered
 
 
@@ -183,7 +204,9 @@ def test_update_records_who_when_what(db: Db) -> None:
     assert (r.probability, r.score, r.status, r.owner_id, r.mitigation) == (4, 8, "mitigating", "UOWNER",
                                                                             "call daily")
     assert r.updated_at.replace(tzinfo=UTC) == datetime(2030, 5, 6, 7, 8, tzinfo=UTC)
-    assert "Medium" in out.reply["text"]
+    assert isinstance(out.reply, RiskUpdated) and risks.band(out.reply.risk.score) == "Medium"
+    assert out.reply.changes == {"probability": [2, 4], "owner": [None, "UOWNER"], "mitigation": [None, "call daily"],
+                                 "status": ["open", "mitigating"]}
     ev = events(db, 1)[-1]
     assert (ev.actor_id, ev.action) == ("UMGR", "updated")
     assert ev.at.replace(tzinfo=UTC) == datetime(2030, 5, 6, 7, 8, tzinfo=UTC)
@@ -229,7 +252,8 @@ def test_close_with_note(db: Db) -> None:
         out = db.run(risks.close, actor=MEMBER, number=1, note="Vendor delivered")
     r = stored(db, 1)
     assert r.status == "closed" and r.closed_at.replace(tzinfo=UTC) == datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
-    assert "R-1" in out.reply["text"] and "Vendor delivered" in str(out.reply)
+    assert isinstance(out.reply, RiskClosed) and (out.reply.risk.number, out.reply.note) == (1, "Vendor delivered")
+    assert out.reply.risk.status == "closed"
     ev = events(db, 1)[-1]
     assert (ev.action, ev.actor_id, ev.note, json.loads(ev.changes)) == (
         "closed", "UMEMBER", "Vendor delivered", {"status": ["open", "closed"]})
@@ -242,9 +266,12 @@ def test_show_has_the_history(db: Db) -> None:
     db.run(risks.update, actor=MANAGER, number=1, data=RiskInput(probability=5))
     db.run(risks.close, actor=MEMBER, number=1, note="done")
     out = db.run(risks.show, write=False, actor=OTHER, number=1)
-    text = json.dumps(out.reply)
-    assert "<@UMEMBER> logged it" in text and "<@UMGR> probability 2 \\u2192 5" in text
-    assert "closed it" in text and "done" in text
+    assert isinstance(out.reply, RiskDetail) and out.reply.risk.number == 1 and out.reply.project is None
+    assert [(e.actor_id, e.action, e.note) for e in out.reply.events] == [
+        ("UMEMBER", "created", None), ("UMGR", "updated", None), ("UMEMBER", "closed", "done")]
+    shown = json.dumps(render(out.reply))
+    assert "<@UMEMBER> logged it" in shown and "<@UMGR> probability 2 \\u2192 5" in shown
+    assert "closed it" in shown and "done" in shown
 
 
 @pytest.mark.parametrize("fn,kwargs", [(risks.show, {}), (risks.close, {}),
@@ -282,7 +309,9 @@ def test_other_workspaces_risks_are_invisible(db: Db) -> None:
         db.run(risks.show, write=False, actor=stranger, number=1)
     with pytest.raises(NotFound):
         db.run(risks.close, actor=stranger, number=1)
-    assert "secret" not in json.dumps(db.run(risks.list_page, write=False, actor=stranger).reply)
+    view = listed(db, stranger)
+    assert (view.rows, view.total) == ([], 0)
+    assert "secret" not in json.dumps(render(view))
 
 
 # ---- list -------------------------------------------------------------------------------------
@@ -291,24 +320,54 @@ def test_list_by_score_open_only_unless_all(db: Db) -> None:
     for title, p, i in (("low", 1, 2), ("crit", 5, 5), ("mid", 2, 3)):
         db.run(risks.add, actor=MEMBER, data=RiskInput(title=title, probability=p, impact=i))
     db.run(risks.close, actor=MEMBER, number=2)
-    text = db.run(risks.list_page, write=False, actor=MEMBER).reply["text"]
-    assert "crit" not in text and text.index("mid") < text.index("low")
-    text = db.run(risks.list_page, write=False, actor=MEMBER, include_closed=True).reply["text"]
-    assert text.index("mid") < text.index("low") < text.index("crit")
+    assert titles(listed(db)) == ["mid", "low"]
+    view = listed(db, include_closed=True)
+    assert titles(view) == ["mid", "low", "crit"] and view.include_closed
 
 
 def test_list_pages_and_clamps_past_the_end(db: Db) -> None:
     for n in range(25):
         db.run(risks.add, actor=MEMBER, data=RiskInput(title=f"risk {n}"))
-    first = db.run(risks.list_page, write=False, actor=MEMBER).reply
-    assert "page 1 of 2" in first["text"] and first["text"].count("\nR-") == 20
-    last = db.run(risks.list_page, write=False, actor=MEMBER, page=99).reply
-    assert "page 2 of 2" in last["text"] and last["text"].count("\nR-") == 5
+    first = listed(db)
+    assert (first.page, first.pages, first.total, len(first.rows)) == (1, 2, 25, risks.PAGE_SIZE)
+    assert "page 1 of 2" in render(first)[0]["text"]
+    last = listed(db, page=99)
+    assert (last.page, last.pages, len(last.rows)) == (2, 2, 5)
 
 
 def test_list_by_project(db: Db) -> None:
     new_project(db, "Apollo")
     db.run(risks.add, actor=MEMBER, data=RiskInput(title="in apollo", project_name="apollo"))
     db.run(risks.add, actor=MEMBER, data=RiskInput(title="elsewhere"))
-    text = db.run(risks.list_page, write=False, actor=MEMBER, project_name="Apollo").reply["text"]
-    assert "in apollo" in text and "elsewhere" not in text
+    view = listed(db, project_name="Apollo")
+    assert titles(view) == ["in apollo"] and view.project is not None and view.project.name == "Apollo"
+    assert view.project_names == {view.project.id: "Apollo"}
+
+
+# ---- perform: each request to its function ------------------------------------------------------
+
+def perform(db: Db, request: RiskRequest, actor: Actor = MEMBER) -> Outcome:
+    return db.run(risks.perform, write=request.write, request=request, actor=actor)
+
+
+def test_perform_carries_out_each_request(db: Db) -> None:
+    pid = new_project(db, "Apollo")
+    out = perform(db, AddRisk(RiskInput(title="Vendor may slip", probability=4, impact=4, project_name="apollo")))
+    assert isinstance(out.reply, RiskAdded) and out.reply.project is not None and out.reply.project.id == pid
+    assert [type(p.message) for p in out.posts] == [RiskAnnouncement]
+    view = perform(db, ListRisks(project_id=pid)).reply
+    assert isinstance(view, RiskList) and titles(view) == ["Vendor may slip"]
+    assert titles(perform(db, ListRisks(project_name="Apollo", include_closed=True, page=5)).reply) == [
+        "Vendor may slip"]
+    assert isinstance(perform(db, ShowRisk(1), OTHER).reply, RiskDetail)
+    out = perform(db, UpdateRisk(1, RiskInput(impact=5), note="client said so"))
+    assert isinstance(out.reply, RiskUpdated) and out.reply.changes == {"impact": [4, 5]}
+    assert events(db, 1)[-1].note == "client said so"
+    out = perform(db, CloseRisk(1, "gone"))
+    assert isinstance(out.reply, RiskClosed) and stored(db, 1).status == "closed"
+    assert titles(perform(db, ListRisks()).reply) == []
+
+
+def test_reads_are_read_only_requests() -> None:
+    assert not ListRisks.write and not ShowRisk.write
+    assert AddRisk.write and UpdateRisk.write and CloseRisk.write

@@ -13,14 +13,14 @@ import pytest
 import time_machine
 from sqlmodel import Session, select
 
-from bot.app import build_deps, make_client
-from bot.deps import Actor
+from bot.app import build_deps
+from bot.people import Actor
+from bot.schedules import local_date, next_fire, weekly
 from bot.standups import flows as flow
 from bot.standups import service
 from handlers.slack import ids
 from scheduler import build_scheduler, jobs
 from scheduler.runtime import Rhythm, collect_specs
-from scheduler.triggers import local_date, next_fire, weekly
 from storage.models import SlackUser
 from storage.models_rhythm import DayOff, Delivery, JobRun, Standup, StandupAnswer, StandupMember
 from storage.repositories import deliveries as repo_deliveries
@@ -65,10 +65,9 @@ def utc(dt: datetime) -> datetime:
 def rhythm(db_url: str, stub: SlackStub) -> Iterator[Rhythm]:
     settings = make_settings(db_url, stub.api_url)
     deps = build_deps(settings)
-    r = Rhythm(deps, make_client(settings), build_scheduler("UTC"))
-    jobs.bind(r)
+    r = Rhythm(deps, build_scheduler("UTC"))
     yield r
-    jobs.bind(None)
+    r.close()
     deps.engine.dispose()
 
 
@@ -151,7 +150,7 @@ def test_each_member_is_prompted_at_their_own_0930(rhythm: Rhythm, stub: SlackSt
         stub.clear()
         with time_machine.travel(utc(expected) + timedelta(seconds=5), tick=False):
             for z in ZONES.values():  # every zone's job wakes; only the one whose 09:30 it is sends
-                run(jobs.standup_job(TEAM, sid, z))
+                run(jobs.standup_job(rhythm.key, TEAM, sid, z))
         member = next(u for u, z in ZONES.items() if z == zone)
         assert prompted(stub) == {member: local_day.isoformat()}, (zone, local_day)
     with Session(rhythm.deps.engine) as s:
@@ -163,7 +162,7 @@ def test_an_hour_early_nobody_is_prompted(rhythm: Rhythm, stub: SlackStub) -> No
     sid = seed(rhythm, dict(ZONES))
     run(rhythm.rebuild())
     with time_machine.travel(utc(datetime(2025, 3, 31, 7, 30)), tick=False):  # 08:30 in London (BST)
-        run(jobs.standup_job(TEAM, sid, "Europe/London"))
+        run(jobs.standup_job(rhythm.key, TEAM, sid, "Europe/London"))
     assert prompted(stub) == {}
 
 
@@ -171,11 +170,11 @@ def test_no_prompt_on_saturday_for_a_weekday_standup(rhythm: Rhythm, stub: Slack
     sid = seed(rhythm, {"ULON": "Europe/London"}, days="mon,tue,wed,thu,fri")
     run(rhythm.rebuild())
     with time_machine.travel(utc(datetime(2025, 3, 29, 9, 30, 5)), tick=False):  # Saturday 09:30 GMT
-        run(jobs.standup_job(TEAM, sid, "Europe/London"))
+        run(jobs.standup_job(rhythm.key, TEAM, sid, "Europe/London"))
     run(flow.prompt(rhythm, TEAM, sid, tz="Europe/London", day=date(2025, 3, 29)))
     assert prompted(stub) == {}
     with time_machine.travel(utc(datetime(2025, 3, 31, 8, 30, 5)), tick=False):  # Monday 09:30 BST
-        run(jobs.standup_job(TEAM, sid, "Europe/London"))
+        run(jobs.standup_job(rhythm.key, TEAM, sid, "Europe/London"))
     assert prompted(stub) == {"ULON": "2025-03-31"}
 
 
@@ -312,9 +311,11 @@ def _save(r: Rhythm, sid: int, user: str, today: str, now: datetime) -> service.
 def test_a_deleted_post_is_posted_again_when_the_answer_changes(rhythm: Rhythm, stub: SlackStub) -> None:
     sid = seed(rhythm, {"ULON": "Europe/London"})
     now = utc(datetime(2025, 3, 31, 9, 0))
-    assert run(flow.publish_answer(rhythm.deps, rhythm.client, _save(rhythm, sid, "ULON", "First", now))) is None
+    saved = _save(rhythm, sid, "ULON", "First", now)
+    assert run(flow.publish_answer(rhythm.deps, rhythm.platform.messenger, saved)) is None
     stub.fail("chat.update", error="message_not_found")
-    assert run(flow.publish_answer(rhythm.deps, rhythm.client, _save(rhythm, sid, "ULON", "Second", now))) is None
+    saved = _save(rhythm, sid, "ULON", "Second", now)
+    assert run(flow.publish_answer(rhythm.deps, rhythm.platform.messenger, saved)) is None
     posts = stub.find("chat.postMessage", channel="CSTAND")
     assert [("Second" in all_text(p)) for p in posts] == [False, True]
     with Session(rhythm.deps.engine) as s:
@@ -325,11 +326,11 @@ def test_a_late_answer_redraws_the_posted_digest(rhythm: Rhythm, stub: SlackStub
     sid = seed(rhythm, {"ULON": "Europe/London", "ULON2": "Europe/London"}, post_mode="digest",
                tz="Europe/London")
     now = utc(datetime(2025, 3, 31, 9, 0))
-    run(flow.publish_answer(rhythm.deps, rhythm.client, _save(rhythm, sid, "ULON", "First", now)))
+    run(flow.publish_answer(rhythm.deps, rhythm.platform.messenger, _save(rhythm, sid, "ULON", "First", now)))
     run(flow.post_due_digests(rhythm, now + timedelta(hours=3)))
     [digest] = digests(stub)
     assert "Not yet: <@ULON2>" in all_text(digest)
-    run(flow.publish_answer(rhythm.deps, rhythm.client, _save(rhythm, sid, "ULON2", "Late", now)))
+    run(flow.publish_answer(rhythm.deps, rhythm.platform.messenger, _save(rhythm, sid, "ULON2", "Late", now)))
     [update] = stub.find("chat.update", channel="CSTAND")
     assert update["ts"] == stub.history["CSTAND"][0]["ts"] and "Late" in all_text(update)
     assert "Not yet" not in all_text(update) and len(digests(stub)) == 1
@@ -384,7 +385,7 @@ def test_a_late_answer_redraws_every_part_of_a_split_digest(rhythm: Rhythm, stub
                                      standup_id=sid, day=DAY, yesterday=LONG_ANSWER,
                                      today=("Late " + LONG_ANSWER)[:2000], blockers=LONG_ANSWER,
                                      now=now + timedelta(hours=4)))
-    run(flow.publish_answer(rhythm.deps, rhythm.client, saved))
+    run(flow.publish_answer(rhythm.deps, rhythm.platform.messenger, saved))
     updates = stub.find("chat.update", channel="CSTAND")
     new = digests(stub)[len(posted):]
     history = [m["ts"] for m in stub.history["CSTAND"]]

@@ -1,26 +1,39 @@
-"""`/standup` text -> what to do; bad input -> UsageError with the usage; and the answer form's fields."""
+"""`/standup` text -> a typed request; bad input -> UsageError with the usage."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
 from bot.errors import UsageError
-from bot.requests import Call, Help
-from bot.standups import service as standups
-from bot.standups.grammar import SendNow, parse, parse_form
-from handlers.slack import forms, ids
-from handlers.slack.render.standups import USAGE
-from tests.slack_requests import text_value
+from bot.requests import Help
+from bot.standups.grammar import SendNow, Setup, ShowReport, Skip, StandupRequest
+from bot.standups.grammar import parse as parse_core
+from bot.standups.views import USAGE
+from handlers.slack.render.common import safe
+from handlers.slack.text import to_core
 
 SETUP = "setup channel=<#C123|standup> members=<@U1|ann>,<@U2|bob> time=09:30 days=mon-fri"
 
 
-def call(text: str, current_channel: str | None = "CHERE") -> Call:
-    request = parse(text, current_channel=current_channel)
-    assert isinstance(request, Call), request
-    return request
+def parse(slack_text: str, **kwargs: Any) -> Any:
+    """The grammar on a command's text as Slack sends it: read into the core's text first, as the
+    Slack front end does (`handlers.slack.common.text_of`)."""
+    return parse_core(to_core(slack_text) if slack_text else slack_text, **kwargs)
+
+
+def request(text: str, current_channel: str | None = "CHERE") -> StandupRequest:
+    parsed = parse(text, current_channel=current_channel)
+    assert not isinstance(parsed, Help), parsed
+    return parsed
+
+
+def setup(text: str, current_channel: str | None = "CHERE") -> Setup:
+    parsed = request(text, current_channel)
+    assert isinstance(parsed, Setup), parsed
+    return parsed
 
 
 def refused(text: str, match: str, current_channel: str | None = "CHERE") -> UsageError:
@@ -37,30 +50,28 @@ def test_help(text: str) -> None:
 
 
 def test_setup_with_everything() -> None:
-    c = call(SETUP + " tz=Asia/Kolkata post=digest")
-    assert c.fn is standups.setup and c.write
-    assert c.kwargs == {"channel_id": "C123", "members": ["U1", "U2"], "time": "09:30",
-                        "days": "mon,tue,wed,thu,fri", "tz": "Asia/Kolkata", "post_mode": "digest", "usage": USAGE}
+    r = setup(SETUP + " tz=Asia/Kolkata post=digest")
+    assert r.write
+    assert r == Setup(channel_id="C123", members=("U1", "U2"), time="09:30", days="mon,tue,wed,thu,fri",
+                      tz="Asia/Kolkata", post_mode="digest")
 
 
 @pytest.mark.parametrize("members", ["<@U1|ann>,<@U2|bob>", "<@U1|ann>, <@U2|bob>", "<@U1>,<@U2>,<@U1>",
                                      "<@U1|ann> <@U2|bob>"])
 def test_members_as_people_write_them(members: str) -> None:
-    assert call(f"setup channel=<#C1|x> members={members}").kwargs["members"] == ["U1", "U2"]
+    assert setup(f"setup channel=<#C1|x> members={members}").members == ("U1", "U2")
 
 
 def test_setup_defaults_to_the_current_channel_and_keeps_what_is_not_given() -> None:
-    c = call("setup members=<@U1|ann>")
-    assert c.kwargs == {"channel_id": "CHERE", "members": ["U1"], "usage": USAGE}
-    assert call("set time=8.15", current_channel="GPRIV").kwargs == {
-        "channel_id": "GPRIV", "members": None, "time": "08:15", "usage": USAGE}
+    assert setup("setup members=<@U1|ann>") == Setup(channel_id="CHERE", members=("U1",))
+    assert setup("set time=8.15", current_channel="GPRIV") == Setup(channel_id="GPRIV", members=None, time="08:15")
 
 
 @pytest.mark.parametrize("days,stored", [("mon-fri", "mon,tue,wed,thu,fri"), ("weekdays", "mon,tue,wed,thu,fri"),
                                          ("mon,wed,fri", "mon,wed,fri"), ("daily", "mon,tue,wed,thu,fri,sat,sun"),
                                          ("fri-mon", "mon,fri,sat,sun"), ("Tuesday", "tue")])
 def test_days(days: str, stored: str) -> None:
-    assert call(f"setup channel=<#C1|x> days={days}").kwargs["days"] == stored
+    assert setup(f"setup channel=<#C1|x> days={days}").days == stored
 
 
 @pytest.mark.parametrize("text,match", [
@@ -95,30 +106,22 @@ def test_setup_from_a_dm_needs_a_channel() -> None:
 def test_now_and_report_take_a_channel_or_use_the_current_one() -> None:
     assert parse("now", current_channel="C9") == SendNow(channel_id=None, current_channel="C9")
     assert parse("now channel=<#C1|x>", current_channel="C9") == SendNow(channel_id="C1", current_channel="C9")
-    c = call("report channel=<#C1|x>")
-    assert c.fn is standups.report and not c.write
-    assert c.kwargs == {"channel_id": "C1", "current_channel": "CHERE"}
+    assert not SendNow.write  # its unit of work only finds the stand-up; the ledger sends
+    r = request("report channel=<#C1|x>")
+    assert r == ShowReport(channel_id="C1", current_channel="CHERE") and not r.write
+    assert request("who") == ShowReport(channel_id=None, current_channel="CHERE")
 
 
 def test_skip() -> None:
-    c = call("skip")
-    assert c.fn is standups.skip and c.write and c.kwargs == {"until": None}
-    assert call("skip today").kwargs == {"until": None}
-    assert call("skip until=2030-01-31").kwargs == {"until": date(2030, 1, 31)}
+    r = request("skip")
+    assert r == Skip(until=None) and r.write
+    assert request("skip today") == Skip(until=None)
+    assert request("skip until=2030-01-31") == Skip(until=date(2030, 1, 31))
 
 
-def state(**entries: dict) -> dict:
-    """view.state.values as Slack sends it: block_id -> action_id -> entry."""
-    return {block: {block: entry} for block, entry in entries.items()}
+def test_a_time_spec_complaint_quotes_what_was_typed_escaped() -> None:
+    with pytest.raises(UsageError, match="not a time") as e:
+        parse(SETUP.replace("09:30", "&lt;!channel&gt;"))
+    assert "`<!channel>` is not a time" in e.value.message  # the core quotes what was typed, as typed
+    assert "<!" not in safe(e.value.message)  # and Slack shows it as text
 
-
-def test_form() -> None:
-    values = state(yesterday=text_value(" Calls "), today=text_value("Proposal"),
-                   blockers={"type": "plain_text_input", "value": None})
-    assert parse_form(values) == ("Calls", "Proposal", None)
-
-
-def test_form_needs_today_and_limits_length() -> None:
-    with pytest.raises(forms.FormError) as e:
-        parse_form(state(yesterday=text_value("x" * 2001), today=text_value("  ")))
-    assert set(e.value.errors) == {ids.B_TODAY, ids.B_YESTERDAY}

@@ -8,11 +8,15 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from bot.deps import Actor
+from bot import text as core_text
 from bot.errors import NotFound, Refused, UsageError
 from bot.outcomes import Outcome
+from bot.people import Actor
+from bot.schedules import schedule_version
 from bot.standups import service as standups
-from scheduler.runtime import schedule_version
+from bot.standups import views
+from bot.standups.grammar import Setup, ShowReport, Skip
+from handlers.slack.render.catalog import render
 from storage.models import Project, SlackUser
 from storage.models_rhythm import DayOff, Delivery, Standup, StandupAnswer, StandupMember, SummarySubscriber
 from tests.bot.conftest import MANAGER, MEMBER, OTHER, TEAM, Db
@@ -23,6 +27,11 @@ TODAY = date(2030, 1, 7)
 LONDON_MGR = Actor(TEAM, "UMGR", is_manager=True, tz="Europe/London")
 ANN = Actor(TEAM, "UANN", tz="Europe/London")
 BOB = Actor(TEAM, "UBOB", tz="Pacific/Auckland")  # already Tuesday 8 January, 01:00, there
+
+
+def shown(view: object) -> str:
+    """What Slack shows of a view."""
+    return all_text(render(view))
 
 
 def set_up(db: Db, members: list[str] | None = None, channel: str = "CSTAND", **kw: object) -> Outcome:
@@ -68,7 +77,10 @@ def test_setup_creates_bumps_the_schedule_and_subscribes_the_manager(db: Db) -> 
     assert (st.team_id, st.channel_id, st.time, st.days, st.post_mode, st.created_by) == (
         TEAM, "CSTAND", "09:30", "mon,tue,wed,thu,fri", "each", "UMGR")
     assert (sub.user_id, sub.tz) == ("UMGR", "Europe/London")
-    text = all_text(out.reply)
+    assert isinstance(out.reply, views.SetupDone) and out.reply.created
+    assert list(out.reply.members) == ["UANN", "UBOB"]
+    assert out.reply.zones == {"UANN": "Europe/London", "UBOB": "Pacific/Auckland"}
+    text = shown(out.reply)
     assert "Set up" in text and "Tue 8 Jan 2030 09:30 Europe/London (<@UANN>)" in text
     assert "Tue 8 Jan 2030 09:30 Pacific/Auckland (<@UBOB>)" in text
 
@@ -76,7 +88,8 @@ def test_setup_creates_bumps_the_schedule_and_subscribes_the_manager(db: Db) -> 
 def test_setup_again_changes_what_is_given_and_replaces_members(db: Db) -> None:
     set_up(db, time="09:30")
     out = set_up(db, members=["UCAT"], post_mode="digest", tz="Asia/Kolkata")
-    assert "Updated" in all_text(out.reply) and members(db) == ["UCAT"]
+    assert isinstance(out.reply, views.SetupDone) and not out.reply.created
+    assert "Updated" in shown(out.reply) and members(db) == ["UCAT"]
     db.run(standups.setup, actor=LONDON_MGR, channel_id="CSTAND", time="10:00", now=NOW)
     with db.session() as s:
         st = s.exec(select(Standup)).one()
@@ -114,7 +127,7 @@ def test_resolve_by_channel_current_channel_or_the_only_one(db: Db) -> None:
     with pytest.raises(UsageError, match="channel="):
         db.run(standups.resolve, write=False, team_id=TEAM, channel_id=None, current_channel="CX")
     assert channel_of(db, standups.resolve, team_id=TEAM, channel_id=None, current_channel="CTWO") == "CTWO"
-    with pytest.raises(NotFound, match="no stand-up in <#CX>"):
+    with pytest.raises(NotFound, match=f"no stand-up in {core_text.place('CX')}"):
         db.run(standups.resolve, write=False, team_id=TEAM, channel_id="CX", current_channel=None)
     with pytest.raises(NotFound):
         db.run(standups.resolve, write=False, team_id="T2", channel_id="CSTAND", current_channel=None)
@@ -146,8 +159,9 @@ def test_skip_today_in_the_persons_own_zone(db: Db) -> None:
 def test_days_off_until_a_date(db: Db) -> None:
     out = db.run(standups.skip, actor=ANN, until=date(2030, 1, 11), now=NOW)
     assert days_off(db, "UANN") == [date(2030, 1, d) for d in range(7, 12)]
-    assert "Mon 7 Jan 2030 to Fri 11 Jan 2030" in all_text(out.reply)
-    assert "aren't in a stand-up" in all_text(out.reply)
+    assert out.reply == views.DaysOff(date(2030, 1, 7), date(2030, 1, 11), in_standup=False)
+    assert "Mon 7 Jan 2030 to Fri 11 Jan 2030" in shown(out.reply)
+    assert "aren't in a stand-up" in shown(out.reply)
 
 
 @pytest.mark.parametrize("until,match", [(date(2030, 1, 6), "in the past"), (date(2031, 1, 8), "at most 366")])
@@ -232,7 +246,11 @@ def test_report_on_each_members_own_today(db: Db) -> None:
     save(db, blockers="Legal review", now=sunday_la)
     db.run(standups.skip, actor=BOB, now=sunday_la)
     out = db.run(standups.report, write=False, actor=MEMBER, current_channel="CSTAND", now=sunday_la)
-    text = all_text(out.reply)
+    assert isinstance(out.reply, views.TodayReport) and not out.more
+    status = out.reply.status
+    assert ([a.user_id for a in status.answers], status.skipped, status.missing, status.not_today) == (
+        ["UANN"], ["UBOB"], ["UCAT"], ["UDAN"])
+    text = shown(out.reply)
     assert "Answered (1)*: <@UANN>" in text and "Skipped (1)*: <@UBOB>" in text
     assert "Not yet (1)*: <@UCAT>" in text and "No stand-up today (1)*: <@UDAN>" in text
     assert "Legal review" in text
@@ -250,9 +268,38 @@ def test_blocker_prefill_for_the_risk_form(db: Db) -> None:
     assert channel == "CSTAND"
     assert prefill["title"] == "Legal hasn't signed" and prefill["project_id"] == project_id
     assert "ann" in prefill["description"] and "since Friday" in prefill["description"]
+    with db.session() as s:  # someone whose name is not known is referred to by their id
+        s.merge(SlackUser(team_id=TEAM, user_id="UANN", name=None))
+        s.commit()
+    prefill, _ = db.run(standups.blocker_prefill, write=False, actor=BOB, answer_id=saved.answer.id)
+    assert f"Blocker raised by {core_text.person('UANN')} in the stand-up of Mon 7 Jan 2030" in prefill["description"]
     assert db.run(standups.blocker_prefill, write=False, actor=LONDON_MGR, answer_id=saved.answer.id)[1] == "CSTAND"
     with pytest.raises(Refused):
         db.run(standups.blocker_prefill, write=False, actor=Actor(TEAM, "UOTHER"), answer_id=saved.answer.id)
     with pytest.raises(NotFound):
         db.run(standups.blocker_prefill, write=False, actor=Actor("T2", "UANN", is_manager=True),
                answer_id=saved.answer.id)
+
+
+# ---- the command ------------------------------------------------------------------------------------------
+
+def test_perform_carries_out_each_request(db: Db, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(standups.clock, "now", lambda: NOW)
+    out = db.run(standups.perform, actor=LONDON_MGR, fallback_tz="UTC",
+                 request=Setup(channel_id="CSTAND", members=("UANN", "UBOB"), time="09:30", post_mode="digest"))
+    assert isinstance(out.reply, views.SetupDone) and out.reschedule and members(db) == ["UANN", "UBOB"]
+    with db.session() as s:
+        assert (s.exec(select(Standup)).one().time, s.exec(select(Standup)).one().post_mode) == ("09:30", "digest")
+    out = db.run(standups.perform, actor=ANN, fallback_tz="UTC", request=Skip(until=date(2030, 1, 8)))
+    assert out.reply == views.DaysOff(TODAY, date(2030, 1, 8), in_standup=True)
+    assert days_off(db, "UANN") == [TODAY, date(2030, 1, 8)]
+    out = db.run(standups.perform, write=False, actor=ANN, fallback_tz="UTC",
+                 request=ShowReport(channel_id=None, current_channel="CSTAND"))
+    assert isinstance(out.reply, views.TodayReport) and out.reply.status.skipped == ["UANN"]
+
+
+def test_perform_uses_the_fallback_zone_for_people_without_one(db: Db, monkeypatch: pytest.MonkeyPatch) -> None:
+    late = datetime(2030, 1, 7, 23, 30, tzinfo=UTC)  # Monday in London, already Tuesday in Kolkata
+    monkeypatch.setattr(standups.clock, "now", lambda: late)
+    out = db.run(standups.perform, actor=Actor(TEAM, "UZED"), fallback_tz="Asia/Kolkata", request=Skip())
+    assert out.reply == views.DaysOff(date(2030, 1, 8), date(2030, 1, 8), in_standup=False)

@@ -16,7 +16,7 @@ import pytest
 import time_machine
 from sqlmodel import Session, select
 
-from bot.app import build_deps, make_client
+from bot.app import build_deps
 from bot.summaries import flows as flow
 from scheduler import build_scheduler, jobs
 from scheduler.runtime import Rhythm
@@ -37,12 +37,11 @@ def rhythm_for(db_url: str, stub: SlackStub, **settings: Any) -> Iterator[Rhythm
     """What a bot process runs its jobs with, without serving HTTP."""
     s = make_settings(db_url, stub.api_url, **settings)
     deps = build_deps(s)
-    r = Rhythm(deps, make_client(s), build_scheduler("UTC"))
-    jobs.bind(r)
+    r = Rhythm(deps, build_scheduler("UTC"))
     try:
         yield r
     finally:
-        jobs.bind(None)
+        r.close()
         deps.engine.dispose()
 
 
@@ -67,16 +66,15 @@ def test_once_per_manager_and_week_even_if_the_job_runs_twice(db_url: str, stub:
         subscribe(r, "UMGR", "Europe/London")
         with time_machine.travel(MONDAY_0800_LONDON, tick=False):
             asyncio.run(r.rebuild())
-            asyncio.run(jobs.summary_job(TEAM, "UMGR"))
-            asyncio.run(jobs.summary_job(TEAM, "UMGR"))
+            asyncio.run(jobs.summary_job(r.key, TEAM, "UMGR"))
+            asyncio.run(jobs.summary_job(r.key, TEAM, "UMGR"))
             again = asyncio.run(flow.send_weekly(r, TEAM, "UMGR", occurrence="2026-W49"))
         assert again.sent == 0 and again.skipped == 1
         later = MONDAY_0800_LONDON + timedelta(minutes=5)
         # another process on the same database
         with rhythm_for(db_url, stub) as second, time_machine.travel(later, tick=False):
             asyncio.run(second.rebuild())
-            asyncio.run(jobs.summary_job(TEAM, "UMGR"))
-        jobs.bind(r)
+            asyncio.run(jobs.summary_job(second.key, TEAM, "UMGR"))
         sent = summaries_to(stub, "UMGR")
         assert len(sent) == 1
         check_limits(sent[0])
@@ -88,7 +86,7 @@ def test_once_per_manager_and_week_even_if_the_job_runs_twice(db_url: str, stub:
         assert (run.job_key, run.occurrence, run.status) == ("summary:UMGR", "2026-W49", "done")
         # next week is another week
         with time_machine.travel(MONDAY_0800_LONDON + timedelta(days=7), tick=False):
-            asyncio.run(jobs.summary_job(TEAM, "UMGR"))
+            asyncio.run(jobs.summary_job(r.key, TEAM, "UMGR"))
         assert len(summaries_to(stub, "UMGR")) == 2
 
 
@@ -100,14 +98,14 @@ def test_at_0800_in_each_managers_own_zone(db_url: str, stub: SlackStub) -> None
             s.commit()
         with time_machine.travel(MONDAY_0800_LONDON, tick=False):
             asyncio.run(r.rebuild())
-            asyncio.run(jobs.summary_job(TEAM, "UADMIN"))  # 03:00 in New York: not yet
+            asyncio.run(jobs.summary_job(r.key, TEAM, "UADMIN"))  # 03:00 in New York: not yet
         assert summaries_to(stub, "UADMIN") == []
         fires = {job.id: job.trigger.get_next_fire_time(None, MONDAY_0800_LONDON - timedelta(hours=1))
                  for job in r.scheduler.get_jobs()}
         assert fires["summary:T0ACME:UMGR"] == at(2026, 11, 30, 8, 0)
         assert fires["summary:T0ACME:UADMIN"] == at(2026, 11, 30, 13, 0)
         with time_machine.travel(at(2026, 11, 30, 13, 0, 5), tick=False):
-            asyncio.run(jobs.summary_job(TEAM, "UADMIN"))
+            asyncio.run(jobs.summary_job(r.key, TEAM, "UADMIN"))
         assert len(summaries_to(stub, "UADMIN")) == 1
 
 
@@ -182,7 +180,7 @@ def test_a_long_weekly_summary_is_delivered_in_parts_exactly_once(db_url: str, s
         with Session(r.deps.engine) as s:
             checkin_projects(s, 64, MONDAY_0800_LONDON)
             s.commit()
-        real = r.client.chat_postMessage
+        real = r.deps.platform.client.chat_postMessage
         calls = 0
 
         async def lost_second_part(**kwargs: Any) -> Any:  # the link drops before the second part is sent
@@ -192,7 +190,7 @@ def test_a_long_weekly_summary_is_delivered_in_parts_exactly_once(db_url: str, s
                 raise aiohttp.ClientConnectionError("connection lost")
             return await real(**kwargs)
 
-        r.client.chat_postMessage = lost_second_part  # type: ignore[method-assign]
+        r.deps.platform.client.chat_postMessage = lost_second_part  # type: ignore[method-assign]
         with time_machine.travel(MONDAY_0800_LONDON, tick=False):
             first = asyncio.run(flow.send_weekly(r, TEAM, "UMGR", occurrence="2026-W49"))
         assert first.sent == 0 and first.retry == 1

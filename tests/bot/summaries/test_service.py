@@ -4,17 +4,23 @@ figures, and that asking for one subscribes a manager to the weekly DM."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
+from typing import Any
 
 import pytest
 import time_machine
 from sqlmodel import select
 
-from bot.deps import Actor
 from bot.errors import NotFound, Refused
+from bot.people import Actor
 from bot.projects import service as projects
+from bot.requests import Help
 from bot.summaries import service as summaries
+from bot.summaries.grammar import USAGE, AllOpenRisks, Summarize, parse
 from bot.summaries.service import PollScore
-from storage.models import Counter
+from bot.summaries.views import Summary
+from handlers.slack.render.catalog import render
+from storage.models import Counter, Project
 from storage.models_rhythm import JobRun, SummarySubscriber
 from tests import summary_seed as seed
 from tests.bot.conftest import MANAGER, MEMBER, TEAM, Db
@@ -24,6 +30,12 @@ from tests.summary_seed import at
 
 NOW = at(2026, 11, 25, 12, 0)  # a Wednesday, ISO week 2026-W48
 TODAY = NOW.date()
+
+
+def shown(reply: object) -> dict[str, Any]:
+    """A reply as Slack shows it: one message for this little data."""
+    [msg] = render(reply)
+    return msg
 
 
 def seed_week(db: Db) -> dict[str, int]:
@@ -79,8 +91,11 @@ def test_members_are_refused_politely(db: Db) -> None:
 def test_the_summary_shows_the_week(db: Db) -> None:
     seed_week(db)
     out = db.run(summaries.build, actor=MANAGER)
-    check_limits(out.reply)
-    t = all_text(out.reply)
+    assert isinstance(out.reply, Summary) and out.reply.week is None and out.reply.project is None
+    assert (out.reply.open_total, out.reply.new_total, out.reply.overdue_total, out.reply.waiting_total) == (3, 1, 1, 2)
+    msg = shown(out.reply)
+    check_limits(msg)
+    t = all_text(msg)
     # top open risks by score, with how many are open and a way to all of them
     assert "Top open risks* (3 open)" in t
     assert t.index("*R-1*") < t.index("*R-3*") < t.index("*R-2*")
@@ -108,15 +123,17 @@ def test_the_summary_shows_the_week(db: Db) -> None:
 def test_a_project_summary_keeps_to_the_project(db: Db) -> None:
     ids = seed_week(db)
     out = db.run(summaries.build, actor=MANAGER, project_name="apollo")
-    check_limits(out.reply)
-    t = all_text(out.reply)
+    assert out.reply.project is not None and out.reply.project.id == ids["apollo"]
+    msg = shown(out.reply)
+    check_limits(msg)
+    t = all_text(msg)
     assert "Summary — Apollo" in t
     assert "Vendor may slip" in t and "Scope creep" not in t and "Review is late" not in t
     assert "F-1" in t and "F-2" not in t
     assert "*Apollo* *4.0*/5" in t and "Gemini" not in t
     assert "<#CAPOLLO>: 3 of 4" in t
     assert "user_not_found" not in t  # delivery problems are the workspace summary's
-    button = next(b for b in out.reply["blocks"] if b["type"] == "actions")["elements"][0]
+    button = next(b for b in msg["blocks"] if b["type"] == "actions")["elements"][0]
     assert button["action_id"] == "summary_full_risks" and f'"p": {ids["apollo"]}' in button["value"]
 
 
@@ -128,20 +145,21 @@ def test_an_unknown_project_is_refused_with_the_closest_names(db: Db) -> None:
 
 @time_machine.travel(NOW, tick=False)
 def test_an_empty_workspace_gets_a_short_calm_summary(db: Db) -> None:
-    out = db.run(summaries.build, actor=MANAGER)
-    t = all_text(out.reply)
+    msg = shown(db.run(summaries.build, actor=MANAGER).reply)
+    t = all_text(msg)
     assert "No open risks" in t and "No check-in answers" in t and "No stand-ups" in t
     assert "Everything went out this week" in t
-    assert not [b for b in out.reply["blocks"] if b["type"] == "actions"]
+    assert not [b for b in msg["blocks"] if b["type"] == "actions"]
 
 
 @time_machine.travel(NOW, tick=False)
 def test_asking_subscribes_a_manager_to_the_weekly_dm_once(db: Db) -> None:
     boss = Actor(TEAM, "UMGR", is_manager=True, tz="Europe/London")
     first = db.run(summaries.build, actor=boss)
-    assert first.reschedule and "every Monday at 08:00" in all_text(first.reply)
+    assert first.reschedule and first.reply.subscribed and "every Monday at 08:00" in all_text(shown(first.reply))
     again = db.run(summaries.build, actor=boss)
-    assert not again.reschedule and "every Monday" not in all_text(again.reply)
+    assert not again.reschedule and not again.reply.subscribed
+    assert "every Monday" not in all_text(shown(again.reply))
     with db.session() as s:
         sub = s.exec(select(SummarySubscriber)).one()
         assert (sub.team_id, sub.user_id, sub.tz) == (TEAM, "UMGR", "Europe/London")
@@ -164,14 +182,39 @@ def test_trend_folds_polls_into_iso_weeks() -> None:
 
 @time_machine.travel(NOW, tick=False)
 def test_project_show_has_the_stakeholder_score_and_standup_participation(db: Db) -> None:
-    seed_week(db)
-    t = all_text(db.run(projects.show, actor=MEMBER, name="Apollo", write=False).reply)
+    ids = seed_week(db)
+    with db.session() as s:
+        apollo = s.get(Project, ids["apollo"])
+        assert apollo is not None
+        health = summaries.health_extra(session=s, team_id=TEAM, project=apollo, today=TODAY)
+    assert health.scores is not None and (health.scores.latest, health.scores.change) == (4.0, 1.0)
+    assert health.channel_id == "CAPOLLO" and [(r.prompts, r.answers) for r in health.standups] == [(4, 3)]
+    t = all_text(shown(db.run(projects.show, actor=MEMBER, name="Apollo", write=False).reply))
     assert "Stakeholder score" in t and "*4.0*/5 ↑ +1.0" in t and "not answered: <@USILENT>" in t
     assert "Stand-up participation" in t and "75% (3 of 4 prompts, last 7 days)" in t
-    t = all_text(db.run(projects.show, actor=MEMBER, name="Gemini", write=False).reply)
+    t = all_text(shown(db.run(projects.show, actor=MEMBER, name="Gemini", write=False).reply))
     assert "*2.0*/5" in t and "no channel set" in t
     with db.session() as s:
         seed.project(s, "Hermes", team=TEAM, channel="CHERMES")
         s.commit()
-    t = all_text(db.run(projects.show, actor=MEMBER, name="Hermes", write=False).reply)
+    t = all_text(shown(db.run(projects.show, actor=MEMBER, name="Hermes", write=False).reply))
     assert "no check-in answers in the last weeks" in t and "no stand-up in <#CHERMES>" in t
+
+
+def test_the_grammar_gives_typed_requests() -> None:
+    assert parse("") == Summarize() and parse('project="Apollo one"') == Summarize(project_name="Apollo one")
+    assert parse("help") == Help(USAGE)
+    assert Summarize.write and not AllOpenRisks.write
+
+
+@time_machine.travel(NOW, tick=False)
+def test_perform_carries_out_each_request(db: Db) -> None:
+    ids = seed_week(db)
+    out = db.run(partial(summaries.perform, Summarize(project_name="Gemini")), actor=MANAGER)
+    assert isinstance(out.reply, Summary) and out.reply.project is not None and out.reply.project.name == "Gemini"
+    with pytest.raises(Refused):
+        db.run(partial(summaries.perform, Summarize()), actor=MEMBER)
+    listing = db.run(partial(summaries.perform, AllOpenRisks(project_id=ids["apollo"])), actor=MEMBER,
+                     write=False)
+    t = "\n".join(all_text(m) for m in render(listing.reply))
+    assert "Vendor may slip" in t and "Scope creep" not in t

@@ -33,6 +33,26 @@ def test_unexpected_error_after_ack_is_apologised_for(slack: SlackClient, monkey
     assert any(rec.levelno == logging.ERROR and rec.exc_info for rec in caplog.records)
 
 
+def test_an_error_right_after_ack_never_becomes_an_http_error(served: ServedBot, stub: SlackStub) -> None:
+    """Raised with no pause after ack(): left to Bolt's asyncio runner, the error would reach its error
+    handler within the 10 ms the runner polls for the ack, the ack would be dropped, and Slack would
+    get a 404 three seconds later ("dispatch_failed"). `guarded` answers the error itself."""
+    from slack_bolt.async_app import AsyncAck
+
+    from handlers.slack.errors import guarded
+
+    async def handle_boom(ack: AsyncAck) -> None:
+        await ack()
+        raise RuntimeError("a bug")
+
+    served.runtime.app.command("/boom")(guarded(handle_boom))
+    slack = SlackClient(served.url, stub)  # type: ignore[attr-defined]
+    for _ in range(5):
+        r = slack.command("/boom", "", user="UMEMBER")
+        assert r.status == 200 and r.seconds < 3
+        assert SORRY in r.text()
+
+
 def test_unexpected_error_before_ack_is_apologised_for(slack: SlackClient, monkeypatch) -> None:
     monkeypatch.setattr("handlers.slack.commands.risk.parse", lambda text: _boom())
     r = slack.command("/risk", "list")

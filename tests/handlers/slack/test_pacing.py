@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.app import make_client
+from bot.database import Database
 from bot.delivery import Deliverer, Envelope
-from bot.deps import Database
 from handlers.slack.pacing import RELAX_S, SAFETY, Pacer, retry_after
+from handlers.slack.sender import SlackSender
 from storage.db import make_engine, migrate
 from tests.conftest import make_settings
 from tests.slack_stub import SlackStub
@@ -114,7 +115,7 @@ def test_a_rate_limited_fanout_is_paced_not_retried_by_each_sender(tmp_path: Pat
     migrate(engine)
     stub = SlackStub(rate_limit_per_s=20).start()
     try:
-        d = Deliverer(Database(engine), make_client(make_settings(url, stub.api_url)))
+        d = Deliverer(Database(engine), SlackSender(make_client(make_settings(url, stub.api_url))))
         people = [f"U{i:04d}" for i in range(50)]
         report = asyncio.run(d.send_all(TEAM, [Envelope("checkin:1", u, "w1", {"text": "poll"}) for u in people]))
         assert report.sent == 50 and report.retry == 0

@@ -9,7 +9,7 @@ from typing import Any
 
 import time_machine
 
-from scheduler.triggers import next_fire, weekly
+from bot.schedules import next_fire, weekly
 from storage.models_rhythm import CheckinConfig, CheckinPoll, Delivery, Stakeholder, SummarySubscriber
 from tests.handlers.slack.e2e import check_limits, one, rows, table_counts
 from tests.message_limits import wait_all

@@ -9,11 +9,18 @@ from typing import Any
 
 import pytest
 
+from bot.feedback import service as feedback
+from bot.feedback import views as fv
+from bot.projects import views as pv
+from bot.risks import service as risks
+from bot.risks import views as rv
+from bot.summaries.views import ProjectHealth
 from handlers.slack import ids
 from handlers.slack.render import common
 from handlers.slack.render import feedback as fui
 from handlers.slack.render import projects as pui
 from handlers.slack.render import risks as rui
+from handlers.slack.render.catalog import render
 from storage.models import Feedback, Project, Risk, RiskEvent
 
 NOW = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
@@ -213,7 +220,7 @@ def test_replies_show_id_score_and_band(p: int, i: int, band: str) -> None:
 
 def test_risk_list_page_with_long_titles_and_owners_stays_within_limits() -> None:
     rows = [risk(n, title=("T" * 190 + "&<>*_~`") [:200], owner_id="W" + "9" * 30, status="mitigating")
-            for n in range(1, common.PAGE_SIZE + 1)]
+            for n in range(1, risks.PAGE_SIZE + 1)]
     names = {1: "P" * 80}
     msg = check_message(rui.listing(rows, names, total=5000, page=3, pages=250, project=project(name="N" * 80),
                                     include_closed=True))
@@ -267,6 +274,20 @@ def test_history_escapes_typed_text_but_keeps_people_live() -> None:
     assert "a&lt;b" in history and "R&amp;D" in history and "owner <@U1> → <@U2>" in history
 
 
+def test_each_risk_view_renders_as_its_builder_draws_it() -> None:
+    from handlers.slack.render.catalog import render
+
+    r, p = risk(), project()
+    ev = RiskEvent(id=1, team_id="T1", risk_id=1, at=NOW, actor_id="UMEMBER", action="created", changes="{}")
+    assert render(rv.RiskAdded(r, p, ("p",))) == [rui.added(r, p, ["p"])]
+    assert render(rv.RiskAnnouncement(r, p, "UMEMBER", "New risk")) == [rui.announcement(r, p, "UMEMBER", "New risk")]
+    assert render(rv.RiskList([r], {1: "Apollo"}, total=1, page=1, pages=1, project=None, include_closed=True)) == [
+        rui.listing([r], {1: "Apollo"}, total=1, page=1, pages=1, project=None, include_closed=True)]
+    assert render(rv.RiskDetail(r, p, [ev])) == [rui.card(r, p, [ev])]
+    assert render(rv.RiskUpdated(r, {"probability": [2, 4]})) == [rui.updated(r, {"probability": [2, 4]})]
+    assert render(rv.RiskClosed(r, "done")) == [rui.closed(r, "done")]
+
+
 def test_risk_modal() -> None:
     projects = [(n, f"Project {n}") for n in range(1, 101)]
     view = check_modal(rui.modal(projects, {"channel": "C1"}, {"title": "x" * 300, "project_id": 7,
@@ -309,7 +330,7 @@ def test_feedback_list_page_stays_within_limits() -> None:
     rows = [item(n, text="&<>" * 1000, is_private=n % 2 == 0, is_anonymous=n % 3 == 0,
                  author_id=None if n % 3 == 0 else "UMEMBER", acted_at=NOW if n % 4 == 0 else None,
                  acted_by="UMGR", action_text="&" * 3000)
-            for n in range(1, common.PAGE_SIZE + 1)]
+            for n in range(1, feedback.PAGE_SIZE + 1)]
     msg = check_message(fui.listing(rows, {1: "P" * 80}, total=999, page=2, pages=50, project=project()))
     text = json.dumps(msg)
     assert "UMEMBER" in text and "anonymous" in text
@@ -335,12 +356,28 @@ def test_project_replies() -> None:
     check_message(pui.created(project()))
     check_message(pui.created(project(name="N" * 80, client="C" * 200, channel_id=None, deadline=None,
                                       budget=None)))
-    health = {"risks": {"Critical": 2, "High": 1, "Medium": 0, "Low": 4},
-              "feedback": {"total": 3, "positive": 1, "neutral": 1, "negative": 1, "open": 2}}
+    health = pv.Health(risks={"Critical": 2, "High": 1, "Medium": 0, "Low": 4},
+                       feedback={"total": 3, "positive": 1, "neutral": 1, "negative": 1, "open": 2})
     card = check_message(pui.card(project(), health))
     text = json.dumps(card)
     assert "7: 2 Critical, 1 High, 4 Low" in text and "2 not acted on" in text
-    check_message(pui.card(project(), {"risks": {}, "feedback": {}}))
+    check_message(pui.card(project(), pv.Health(risks={}, feedback={})))
+    with_extra = pv.Health(extra=ProjectHealth(scores=None, standups=[], channel_id=None))
+    fields = json.dumps(check_message(pui.card(project(), with_extra)))
+    assert "*Open risks*\\nnone" in fields and "Stakeholder score" in fields and "Stand-up participation" in fields
+
+
+def test_feedback_and_project_views_render_as_their_builders() -> None:
+    f, p = item(acted_at=NOW, acted_by="UMGR", action_text="Done"), project()
+    health = pv.Health()
+    assert render(fv.Recorded(f, p, guessed=True)) == [fui.recorded(f, p, True)]
+    assert render(fv.FeedbackPage([f], {1: "Apollo"}, total=1, page=1, pages=1, project=None)) == [
+        fui.listing([f], {1: "Apollo"}, total=1, page=1, pages=1, project=None)]
+    assert render(fv.Acted(f)) == [fui.acted(f)]
+    assert render(fv.ActedNotice(f)) == [fui.author_notice(f)]
+    assert render(pv.Created(p)) == [pui.created(p)]
+    assert render(pv.ProjectList([p])) == [pui.listing([p])]
+    assert render(pv.ProjectCard(p, health)) == [pui.card(p, health)]
 
 
 def test_project_list_with_many_long_names_stays_within_limits() -> None:

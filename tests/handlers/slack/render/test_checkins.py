@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.checkins.service import CheckinStats
+from bot.checkins import views
+from bot.checkins.views import CheckinStats
 from handlers.slack import ids
 from handlers.slack.render import checkins as ui
-from storage.models_rhythm import CheckinAnswer, CheckinConfig, CheckinPoll
+from handlers.slack.render.catalog import render
+from storage.models_rhythm import CheckinAnswer
 from tests.handlers.slack.e2e import check_limits
 from tests.message_limits import check_whole_message
 from tests.slack_requests import all_text, find_element
@@ -85,11 +87,10 @@ def test_alert_offers_to_log_a_risk() -> None:
 
 
 def _stats(**over: object) -> CheckinStats:
-    cfg = CheckinConfig(team_id="T1", project_id=1, day=4, time="15:00", tz="Europe/London", created_by="UMGR")
     weeks = [f"2024-W{n:02d}" for n in range(7, 15)]
     stats = CheckinStats(
-        "Apollo", cfg, "Europe/London", ["UANN", "UBO", "UCY"],
-        latest=CheckinPoll(id=7, team_id="T1", project_id=1, occurrence="x", sent_at=NOW), latest_at=NOW,
+        "Apollo", views.Schedule(4, "15:00", "Europe/London", 24), "Europe/London", ["UANN", "UBO", "UCY"],
+        latest_at=NOW,
         average=3.5, answered=2, asked=3, statuses={"on_track": 1, "at_risk": 0, "off_track": 1},
         trend=[(w, None if n % 3 == 0 else 2 + n / 4, 0 if n % 3 == 0 else 2) for n, w in enumerate(weeks)],
         comments=[("UANN", NOW, "Good progress"), ("UBO", NOW - timedelta(days=7), "Late & over")],
@@ -113,7 +114,7 @@ def test_results_show_average_trend_comments_and_who_has_not_answered() -> None:
 
 
 def test_results_before_any_poll() -> None:
-    [m] = ui.results(_stats(latest=None, latest_at=None))
+    [m] = ui.results(_stats(latest_at=None))
     assert "No check-in has been sent" in all_text(m)
 
 
@@ -129,3 +130,79 @@ def test_results_stay_within_limits_with_many_long_comments() -> None:
         check_whole_message(m)
     assert "more" in all_text(msgs)
     assert all(all_text(msgs).count(f"<@U{n:04d}>") >= 1 for n in range(300))  # every one named
+
+
+# ---- the views, through the catalog -------------------------------------------------------------
+
+def test_views_render_as_the_builders_draw_them() -> None:
+    a = views.Answer(3, "at_risk", "Slow <sign-off>")
+    assert render(views.Poll("Apollo", 7)) == [ui.poll("Apollo", 7)]
+    assert render(views.Poll("Apollo", 7, reminder=True)) == [ui.poll("Apollo", 7, reminder=True)]
+    assert render(views.Poll("Apollo", 7, a)) == [ui.poll("Apollo", 7, answer(3, "at_risk", "Slow <sign-off>"))]
+    assert render(views.LowAnswer("Apollo", 7, "UANN", a)) == [ui.alert("Apollo", 7, "UANN", a)]
+    assert render(_stats()) == ui.results(_stats())
+
+
+def test_answer_summary_is_core_text_escaped_only_for_slack() -> None:
+    a = views.Answer(2, "off_track", "R&D <late> " + "x" * 400)
+    core = views.describe(a)
+    assert core.startswith("*2/5* · off track · “R&D <late> x") and core.endswith("…”")
+    assert len(core) < 330
+    assert ui.answer_text(a) == core.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert ui.answer_text(a, mrkdwn=False) == core and views.describe(None) == ""
+
+
+SCHEDULE = views.Schedule(0, "09:00", "Asia/Kolkata", 6)
+
+
+def test_added_reply() -> None:
+    [m] = render(views.StakeholdersAdded("R&D", ["UANN", "UBO", "UCY"], ["UDAN"], SCHEDULE, NOW))
+    check_limits(m)
+    text = all_text(m)
+    assert ":white_check_mark: <@UANN>, <@UBO> and <@UCY> will get check-ins on *R&amp;D*." in text
+    assert "<@UDAN> was already a stakeholder of *R&amp;D*." in text
+    assert "Check-ins go out Mondays at 09:00 (Asia/Kolkata), with one reminder after 6 h; next: Fri 5 Apr 19:30." \
+        in text
+    assert '`/checkin send project="R&amp;D"` asks now' in text
+    assert m["text"] == "Check-in stakeholders of R&amp;D updated"
+    [m] = render(views.StakeholdersAdded("Apollo", [], ["UANN", "UBO"], SCHEDULE, None))
+    assert "<@UANN> and <@UBO> were already stakeholders of *Apollo*." in all_text(m)
+    assert "will get" not in all_text(m) and "next:" not in all_text(m)
+
+
+def test_removed_reply() -> None:
+    [m] = render(views.StakeholdersRemoved("Apollo", ["UANN"], ["UBO", "UCY"], nobody_left=True))
+    text = all_text(m)
+    assert ":wave: <@UANN> will no longer get check-ins on *Apollo*." in text
+    assert "<@UBO> and <@UCY> were not one." in text and "Nobody is left to ask" in text
+    [m] = render(views.StakeholdersRemoved("Apollo", ["UANN"], [], nobody_left=False))
+    assert "not one" not in all_text(m) and "Nobody is left" not in all_text(m)
+
+
+def test_scheduled_reply() -> None:
+    [m] = render(views.Scheduled("Apollo", SCHEDULE, NOW, nobody_asked=True))
+    assert m["text"] == "Check-ins for Apollo: Mondays at 09:00 (Asia/Kolkata)"
+    text = all_text(m)
+    assert ":calendar: *Apollo*: Check-ins go out Mondays at 09:00" in text
+    assert 'add stakeholders with `/checkin add @user project="Apollo"`' in text
+    [m] = render(views.Scheduled("Apollo", SCHEDULE, NOW, nobody_asked=False))
+    assert "Nobody is asked" not in all_text(m)
+
+
+def test_sent_reply() -> None:
+    [m] = render(views.Sent("Apollo", sent=1, skipped=2, retry=3, failed=1, errors={"UGONE": "user_not_found"}))
+    text = all_text(m)
+    assert ":incoming_envelope: Sent the *Apollo* check-in to 1 stakeholder." in text
+    assert "2 had already been sent this check-in" in text and "3 could not be confirmed yet" in text
+    assert "I couldn't reach <@UGONE> (user_not_found)." in text
+    assert '`/checkin results project="Apollo"` shows the answers' in text and m["text"] == "Check-in on Apollo sent"
+    [m] = render(views.Sent("Apollo"))
+    assert "Nobody to ask on *Apollo*." in all_text(m)
+
+
+def test_refusals_naming_a_project_escape_it() -> None:
+    [m] = render(views.NotStakeholders("R&D <x>", ["UANN"]))
+    assert all_text(m).startswith("<@UANN> is not a stakeholder of *R&amp;D &lt;x&gt;*.")
+    [m] = render(views.NoStakeholders("R&D <x>"))
+    assert all_text(m).startswith("*R&amp;D &lt;x&gt;* has no stakeholders to ask yet: add them with "
+                                  '`/checkin add @user project="R&amp;D &lt;x&gt;"`.')

@@ -13,8 +13,11 @@ from typing import Any
 import pytest
 
 from bot import parsing
+from bot import text as core_text
 from bot.errors import UsageError
-from bot.requests import Call
+from bot.feedback.service import AlreadyActed
+from bot.projects.lookup import DuplicateProject, UnknownProject
+from bot.projects.views import Health
 from bot.risks import grammar as g_risk
 from bot.standups import grammar as g_standup
 from handlers.slack.forms import _rich_text
@@ -22,6 +25,8 @@ from handlers.slack.render import common
 from handlers.slack.render import feedback as fui
 from handlers.slack.render import projects as pui
 from handlers.slack.render import risks as rui
+from handlers.slack.render.catalog import render
+from handlers.slack.text import to_core
 from tests.handlers.slack.render.test_builders import check_message, item, project, risk
 
 # Anything Slack turns into a ping or a hidden link, wherever it occurs in a string.
@@ -75,21 +80,21 @@ def assert_inert(msg: dict[str, Any]) -> None:
     ("<http://evil.example/pay|https://bank.example>", "https://bank.example (http://evil.example/pay)"),
     ("<https://example.com/x|example.com/x>", "https://example.com/x"),
     ("<https://example.com/?a=1&amp;b=2>", "https://example.com/?a=1&b=2"),
-    ("ask <@U123|bob> in <#C9|sales>", "ask <@U123> in <#C9>"),
+    ("ask <@U123|bob> in <#C9|sales>", f"ask {core_text.person('U123')} in {core_text.place('C9')}"),
     ("&lt;!channel&gt;", "<!channel>"),  # typed as text, stays text (escaped again on output)
     ("&amp;lt;b&amp;gt;", "&lt;b&gt;"),  # decoded once: a typed "&lt;" stays as typed
     ("R&amp;D &lt;EU&gt;", "R&D <EU>"),
 ])
 def test_plain_stores_what_the_person_meant(raw: str, stored: str) -> None:
-    assert parsing.plain(raw) == stored
+    assert parsing.plain(to_core(raw)) == stored
 
 
 def test_risk_title_is_decoded_once() -> None:
-    request = g_risk.parse("add Costs &amp;lt;b&amp;gt; &amp; more p=5 i=5")
-    assert isinstance(request, Call)
-    assert request.kwargs["data"].title == "Costs &lt;b&gt; & more"
-    request = g_risk.parse("add <!channel> read this p=5 i=5 project=Acme")
-    assert isinstance(request, Call) and request.kwargs["data"].title == "@channel read this"
+    request = g_risk.parse(to_core("add Costs &amp;lt;b&amp;gt; &amp; more p=5 i=5"))
+    assert isinstance(request, g_risk.AddRisk)
+    assert request.data.title == "Costs &lt;b&gt; & more"
+    request = g_risk.parse(to_core("add <!channel> read this p=5 i=5 project=Acme"))
+    assert isinstance(request, g_risk.AddRisk) and request.data.title == "@channel read this"
 
 
 def test_rich_text_broadcasts_and_links_become_text() -> None:
@@ -98,7 +103,8 @@ def test_rich_text_broadcasts_and_links_become_text() -> None:
         {"type": "link", "url": "http://evil.example/pay", "text": "bank"},
         {"type": "text", "text": " with "}, {"type": "user", "user_id": "U1"},
         {"type": "usergroup", "usergroup_id": "S1"}]}]}
-    assert _rich_text(node).strip() == "@channel see bank (http://evil.example/pay) with <@U1>@group"
+    ann = core_text.person("U1")
+    assert _rich_text(node).strip() == f"@channel see bank (http://evil.example/pay) with {ann}@group"
 
 
 # ---- output: escaped exactly once -----------------------------------------------------------------
@@ -137,8 +143,20 @@ def test_feedback_and_project_builders_escape(text: str) -> None:
     p = project(name=text, client=text)
     for msg in (fui.recorded(f, p, False), fui.listing([f], {1: text}, total=1, page=1, pages=1, project=p),
                 fui.listing([], {}, total=0, page=1, pages=1, project=p), fui.acted(f),
-                pui.created(p), pui.listing([p])):
+                fui.author_notice(f), pui.created(p), pui.listing([p]), pui.card(p, Health())):
         assert_inert(check_message(msg))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_feedback_and_project_errors_quote_what_was_typed_escaped(text: str) -> None:
+    errors = (AlreadyActed(3, "UMGR", text), UnknownProject(text, [text]), DuplicateProject(text))
+    for error in errors:
+        [msg] = render(error)
+        assert_inert(check_message(msg))
+    [acted] = render(errors[0])
+    assert acted["text"] == f"F-3 was already acted on by <@UMGR>: {common.safe(text)}"
+    [unknown] = render(errors[1])
+    assert f"There is no project called *{common.safe(text)}*. Did you mean *{common.safe(text)}*?" in unknown["text"]
 
 
 # ---- error replies echo escaped input -------------------------------------------------------------
@@ -148,19 +166,19 @@ def test_feedback_and_project_builders_escape(text: str) -> None:
 ])
 def test_risk_usage_errors_echo_escaped(text: str) -> None:
     with pytest.raises(UsageError) as e:
-        g_risk.parse(text)
-    assert "<!" not in str(e.value)
+        g_risk.parse(to_core(text))
+    assert "<!" not in common.safe(str(e.value))  # as the Slack front end shows it
 
 
 @pytest.mark.parametrize("text", ["<!channel>", "add <!here>", "set <!everyone> channel=<#C1|x>"])
 def test_standup_usage_errors_echo_escaped(text: str) -> None:
     with pytest.raises(UsageError) as e:
-        g_standup.parse(text)
-    assert "<!" not in e.value.message
+        g_standup.parse(to_core(text))
+    assert "<!" not in common.safe(e.value.message)
 
 
 def test_echo_escapes_decoded_input() -> None:
-    assert parsing.echo("R&amp;D &lt;EU&gt; <!channel>") == "R&amp;D &lt;EU&gt; @channel"
+    assert common.safe(parsing.echo(to_core("R&amp;D &lt;EU&gt; <!channel>"))) == "R&amp;D &lt;EU&gt; @channel"
 
 
 def test_checkin_answer_as_plain_text_is_not_escaped() -> None:

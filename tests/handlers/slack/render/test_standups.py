@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from bot.standups import views
 from handlers.slack import ids
 from handlers.slack.render import standups as ui
+from handlers.slack.render.catalog import render
 from storage.models_rhythm import Standup, StandupAnswer
 from tests.handlers.slack.render.test_builders import check_message, check_modal
 from tests.message_limits import check_whole_message
@@ -159,3 +161,27 @@ def test_command_replies() -> None:
     assert all(t in all_text(now) for t in ("to 2 members", "1 already", "Off today: <@U3>", "user_not_found"))
     assert "today" in all_text(check_message(ui.skipped(DAY, DAY, True)))
     assert "to Fri 11 Jan 2030" in all_text(check_message(ui.skipped(DAY, DAY + timedelta(days=4), False)))
+
+
+def test_every_view_renders_as_its_builder_draws_it() -> None:
+    """Each view of `bot.standups.views`, through the catalog, is exactly what its builder makes."""
+    s = standup(tz="Europe/London", post_mode="digest")
+    first = datetime(2030, 1, 8, 9, 30, tzinfo=UTC)
+    zones = {"U1": "Europe/London", "U2": "Asia/Kolkata"}
+    many = [answer(f"U{n:03d}", n, today=LONG) for n in range(30)]
+    status = views.DayStatus(answers=many, skipped=["UOFF"], missing=["ULATE"], not_today=["UZZZ"])
+    cases: list[tuple[object, list[dict[str, Any]]]] = [
+        (views.SetupDone(s, ["U1", "U2"], zones, True, [("Europe/London", first)]),
+         [ui.setup_done(s, ["U1", "U2"], zones, True, [("Europe/London", first)])]),
+        (views.PromptsSent(s, sent=2, already=1, off=["U3"], failed={"U4": "user_not_found"}),
+         [ui.now_done(s, sent=2, already=1, off=["U3"], failed={"U4": "user_not_found"})]),
+        (views.DaysOff(DAY, DAY + timedelta(days=4), False), [ui.skipped(DAY, DAY + timedelta(days=4), False)]),
+        (views.TodayReport(s, status), ui.report(s, status)),
+        (views.Prompt(s, DAY), [ui.prompt(s, DAY)]),
+        (views.PromptAnswered(s, DAY), [ui.prompt_answered(s, DAY)]),
+        (views.AnswerPost(answer(blockers="Waiting on legal")), [ui.answer_post(answer(blockers="Waiting on legal"))]),
+        (views.Digest(s, DAY, status), ui.digest(s, DAY, status)),
+    ]
+    for view, expected in cases:
+        assert render(view) == expected, type(view).__name__
+    assert len(render(views.Digest(s, DAY, status))) > 1  # a long digest is several messages

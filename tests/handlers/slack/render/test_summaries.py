@@ -7,8 +7,12 @@ import json
 import re
 from typing import Any
 
-from bot.summaries.service import ProjectScores, Summary, WeekScore
+import pytest
+
+from bot.summaries.views import ProjectHealth, ProjectScores, Summary, WeekScore
 from handlers.slack.render import summaries as ui
+from handlers.slack.render.catalog import render
+from handlers.slack.render.common import MAX_RESPONSES
 from storage.models import Feedback, Project, Risk
 from storage.models_rhythm import Delivery, JobRun
 from storage.repositories.summaries import StandupRate
@@ -59,6 +63,7 @@ def test_a_huge_summary_stays_within_block_kit_limits_and_counts_what_it_leaves_
     msgs = ui.summary(huge())
     assert len(msgs) > 1
     assert len(ui.summary(huge(), max_messages=2)) == 2
+    assert render(huge()) == msgs  # the weekly DM: in as many parts as it needs
     msg = whole(msgs)
     t = all_text(msg)
     assert "Weekly summary · 2026-W49" in t
@@ -114,6 +119,19 @@ def test_a_project_summary_links_its_own_lists() -> None:
     assert json.loads(button["value"]) == {"p": 7}
 
 
+def test_a_summary_asked_for_is_cut_to_the_answers_a_response_url_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = huge()
+    s.week = None
+    assert ui.MAX_RESPONSES == MAX_RESPONSES == 5 and 1 < len(ui.summary(s)) <= MAX_RESPONSES
+    assert render(s) == ui.summary(s)
+    monkeypatch.setattr(ui, "MAX_RESPONSES", 2)  # a summary longer than the response_url takes
+    msgs = render(s)
+    assert len(msgs) == 2 and msgs == ui.summary(s, max_messages=2)
+    assert "the rest did not fit here" in all_text(msgs[-1])
+    s.week = "2026-W49"  # the weekly DM is not cut
+    assert len(render(s)) == len(ui.summary(s)) > 2
+
+
 def test_health_fields() -> None:
     scores = ProjectScores(1, "Apollo", [WeekScore("2026-W48", 4.2, 3)], not_answered=["U1"])
     stake, standup = ui.health_fields(scores, [StandupRate(1, "CAPOLLO", 10, 12)], "CAPOLLO")
@@ -125,3 +143,4 @@ def test_health_fields() -> None:
     many = ProjectScores(1, "A", [WeekScore(f"2026-W{w:02d}", 3.0, 1) for w in range(1, 53)],
                          not_answered=[f"U{k}" for k in range(500)])
     assert all(len(f) <= 2000 for f in ui.health_fields(many, [], "C1"))
+    assert ui.health(ProjectHealth(scores, [], "CAPOLLO")) == ui.health_fields(scores, [], "CAPOLLO")

@@ -1,4 +1,4 @@
-"""The risk modal: opened by `/risk`, submitted with good and bad fields."""
+"""The risk modal: opened by `/risk`, submitted with good and bad fields; its fields read (`parse_form`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from typing import Any
 
 import pytest
 
+from bot.risks import grammar as risks
+from handlers.slack import ids
+from handlers.slack.forms import FormError
+from handlers.slack.views.risk import parse_form
 from storage.models import Project, Risk
 from tests.handlers.slack.e2e import one, rows, seed_project, table_counts
 from tests.slack_requests import SlackClient, all_text, date_value, select_value, text_value, user_value
@@ -117,3 +121,78 @@ def test_views_open_failing_is_told(slack: SlackClient, stub) -> None:
     assert r.status == 200
     t = r.text()
     assert t.strip() and ("Sorry" in t or "try again" in t)
+
+
+TODAY = date(2030, 6, 1)
+
+
+# ---- the form's fields, read -------------------------------------------------------------------------
+
+def form(**fields: dict[str, Any]) -> dict[str, Any]:
+    """view.state.values as Slack sends them: {block_id: {action_id: value}}."""
+    return {block_id: {block_id: value} for block_id, value in fields.items()}
+
+
+def test_form_full() -> None:
+    values = form(title=text_value(" Vendor may slip "), description=text_value("why"),
+                  project=select_value("7"), probability=select_value("4"), impact=select_value("5"),
+                  owner=user_value("U123"), mitigation=text_value("call"), contingency=text_value("backup"),
+                  review=date_value("2030-06-01"))
+    d = parse_form(values, TODAY)
+    assert (d.title, d.description, d.project_id, d.project_name, d.probability, d.impact, d.owner_id,
+            d.mitigation, d.contingency, d.review_date) == (
+        "Vendor may slip", "why", 7, None, 4, 5, "U123", "call", "backup", TODAY)
+
+
+def test_form_empty_optional_fields() -> None:
+    values = form(title=text_value("T"), description={"type": "plain_text_input", "value": None},
+                  probability={"type": "static_select", "selected_option": None},
+                  owner={"type": "users_select", "selected_user": None},
+                  review={"type": "datepicker", "selected_date": None})
+    d = parse_form(values, TODAY)
+    assert d.description is None and d.owner_id is None and d.review_date is None and d.project_id is None
+    assert d.probability == risks.DEFAULT_LEVEL and d.impact == risks.DEFAULT_LEVEL
+
+
+def test_form_project_typed_by_name() -> None:
+    d = parse_form(form(title=text_value("T"), project=text_value("Big Deal")), TODAY)
+    assert (d.project_id, d.project_name) == (None, "Big Deal")
+
+
+def test_form_errors_are_keyed_by_block_id() -> None:
+    values = form(title=text_value("   "), description=text_value("x" * (risks.MAX_TEXT + 1)),
+                  probability=select_value("9"), impact=select_value("x"), owner=user_value("C123"),
+                  review=date_value("2030-05-31"))
+    with pytest.raises(FormError) as e:
+        parse_form(values, TODAY)
+    assert set(e.value.errors) == {ids.B_TITLE, ids.B_DESCRIPTION, ids.B_PROBABILITY, ids.B_IMPACT, ids.B_OWNER,
+                                   ids.B_REVIEW}
+    assert "past" in e.value.errors[ids.B_REVIEW]
+    assert all(e.value.errors.values())
+
+
+def test_form_title_too_long() -> None:
+    with pytest.raises(FormError) as e:
+        parse_form(form(title=text_value("x" * (risks.MAX_TITLE + 1))), TODAY)
+    assert list(e.value.errors) == [ids.B_TITLE]
+
+
+def test_form_missing_title() -> None:
+    with pytest.raises(FormError) as e:
+        parse_form({}, TODAY)
+    assert list(e.value.errors) == [ids.B_TITLE]
+
+
+def test_form_review_too_far_ahead() -> None:
+    with pytest.raises(FormError) as e:
+        parse_form(form(title=text_value("T"), review=date_value("9999-12-31")), TODAY)
+    assert "10 years" in e.value.errors[ids.B_REVIEW]
+    assert parse_form(form(title=text_value("T"), review=date_value("2040-05-31")), TODAY).review_date == date(
+        2040, 5, 31)
+
+
+@pytest.mark.parametrize("title", ["\u200b", "\u200b\u200c\u200d\u2060\ufeff", " \u200b \u00ad "])
+def test_a_title_of_only_invisible_characters_is_no_title(title: str) -> None:
+    with pytest.raises(FormError) as e:
+        parse_form(form(title=text_value(title)), TODAY)
+    assert ids.B_TITLE in e.value.errors

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from scheduler.triggers import (
+from bot.schedules import (
     TimeSpecError,
     latest_fire,
     local_date,

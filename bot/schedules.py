@@ -11,6 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
+from sqlmodel import Session
+
+from storage.models import Counter
+from storage.repositories.counters import next_value
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ALIASES = {"weekdays": "mon-fri", "workdays": "mon-fri", "daily": "mon-sun", "everyday": "mon-sun",
@@ -116,3 +120,25 @@ def local_date(now: datetime, tz: str | None, fallback: str = "UTC") -> date:
 def week_key(d: date) -> str:
     y, w, _ = d.isocalendar()
     return f"{y}-W{w:02d}"
+
+
+# ---- the schedule's version: every definition change bumps it, so instances rebuild their jobs ----
+
+SCHEDULE_COUNTER = ("_", "schedule")  # (team_id, name) of the counter bumped on every definition change
+LOOKBACK = timedelta(days=8)  # how far back the latest occurrence of a weekly schedule is looked for
+SUMMARY_DAY, SUMMARY_TIME = 0, "08:00"  # managers' weekly summary: Mondays at 08:00 in their zone
+
+
+def summary_job_key(user_id: str) -> str:
+    """What `job_run` records a manager's weekly summary under (with the week)."""
+    return f"summary:{user_id}"
+
+
+def schedule_version(*, session: Session) -> int:
+    row = session.get(Counter, SCHEDULE_COUNTER)
+    return row.value if row else 0
+
+
+def bump_schedule(*, session: Session) -> None:
+    """Call in the same unit of work as any change to a schedule definition."""
+    next_value(session=session, team_id=SCHEDULE_COUNTER[0], name=SCHEDULE_COUNTER[1])

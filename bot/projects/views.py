@@ -1,0 +1,44 @@
+"""What the projects feature shows: data, not layout. Every front end lays these out its own way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.summaries.views import ProjectHealth
+from storage.models import Project
+
+BANDS = ("Critical", "High", "Medium", "Low")
+
+
+@dataclass
+class Created:
+    """A project was created."""
+
+    project: Project
+
+
+@dataclass
+class ProjectList:
+    """Every project of the workspace, by name."""
+
+    projects: Sequence[Project]
+
+
+@dataclass
+class Health:
+    """A project's figures: open risks by band (every band, zeros included, from Critical down),
+    counts of the feedback the viewer may see (`total`, `open` and one per sentiment), and the
+    summary's figures (stakeholder score and trend, stand-up participation)."""
+
+    risks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BANDS, 0))
+    feedback: dict[str, int] = field(default_factory=dict)
+    extra: ProjectHealth | None = None
+
+
+@dataclass
+class ProjectCard:
+    """`/project show`: a project's facts and health figures."""
+
+    project: Project
+    health: Health
