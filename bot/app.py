@@ -27,7 +27,7 @@ from bot.people import People
 from bot.settings import Settings
 from handlers import slack as slack_front_end
 from handlers.slack.errors import apology, apology_modal
-from handlers.slack.journaling import journaled
+from handlers.slack.journaling import describe, journaled
 from handlers.slack.platform import SlackPlatform, slack_platform
 from handlers.slack.render.common import core_message
 from handlers.slack.retries import retry_handlers
@@ -148,7 +148,7 @@ def create_app(settings: Settings, *, deps: Deps | None = None) -> AsyncApp:
         ignoring_self_events_enabled=True,
     )
 
-    journal = Journal(deps.engine)
+    journal = Journal(deps.engine, describe=describe)
     if journal.enabled:
         app.backlog.journal = deps.journal = journal
 

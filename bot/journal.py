@@ -91,7 +91,11 @@ class Journal:
     fraction of a millisecond there (the SQLite file of its own, or PostgreSQL over a connection of
     the journal's own), less than handing it to a thread busy with other work and back."""
 
-    def __init__(self, engine: Engine, *, owner: str = INSTANCE, lease: timedelta = LEASE) -> None:
+    def __init__(self, engine: Engine, *, owner: str = INSTANCE, lease: timedelta = LEASE,
+                 describe: Callable[[Any], str] | None = None) -> None:
+        # The answer a finished command's author is told after a crash, as core text: each front
+        # end says how its views read as text (a view kept as such would not survive a restart).
+        self.describe = describe
         self.main = engine
         self.owner = owner
         self.lease = lease
@@ -253,7 +257,9 @@ class Journal:
             command_id = CURRENT.get()
             if command_id is not None:
                 reply = getattr(result, "reply", None)
-                kept = reply if isinstance(reply, str | dict) else None  # core text (or a stored message)
+                kept: Any = reply if isinstance(reply, str | dict) else None  # core text (or a stored message)
+                if kept is None and reply is not None and self.describe is not None:
+                    kept = self.describe(reply)
                 repo.mark_done(session=session, command_id=command_id, reply=json.dumps(kept, default=str))
             return result
 

@@ -16,7 +16,7 @@ from bot.deps import Deps
 from bot.errors import Refused, UsageError, UserError
 from bot.outcomes import Outcome
 from bot.people import Actor
-from bot.requests import Call, Help, Request
+from bot.requests import Help, Request
 from handlers.slack.render.catalog import render
 from handlers.slack.render.common import core_message
 from handlers.slack.text import to_core
@@ -57,19 +57,6 @@ async def actor_of(deps: Deps, client: AsyncWebClient, team_id: str, user_id: st
     if actor.is_guest and not guests:
         raise Refused(GUEST_REFUSAL)
     return actor
-
-
-async def run_call(call: Call, deps: Deps, client: AsyncWebClient, team_id: str, user_id: str) -> Outcome:
-    """Run a service call as this person; raises `UserError` for a refusal or bad input."""
-    if call.lookup_actor or not call.guests:
-        actor = await actor_of(deps, client, team_id, user_id, guests=call.guests)
-    else:  # open to everyone and better not known (giving feedback): the person is not looked up
-        actor = Actor(team_id, user_id)
-    if not call.write:
-        return await deps.db.read(call.fn, actor=actor, **call.kwargs)  # type: ignore[no-any-return]
-    journal = deps.journal
-    fn = journal.within(call.fn) if journal is not None else call.fn  # done in the same unit of work
-    return await deps.db.write(fn, actor=actor, **call.kwargs)  # type: ignore[no-any-return]
 
 
 async def deliver(outcome: Outcome, client: AsyncWebClient, say_to_requester: Callable[..., Awaitable[Any]],
@@ -122,21 +109,6 @@ async def answer_request(request: R, perform: Callable[..., Outcome], *, deps: D
     except UserError as e:  # a view too: one that quotes what someone typed escapes it in its renderer
         for part in render(e):
             await say(**part)
-        return
-    await deliver(outcome, client, say, deps)
-
-
-async def answer_command(call: Call, *, deps: Deps, client: AsyncWebClient, respond: Callable[..., Awaitable[Any]],
-                         team_id: str, user_id: str) -> None:
-    """After ack(): run the call and answer through the command's response_url (else by DM)."""
-
-    async def say(**message: Any) -> None:
-        await respond_or_dm(respond, client, user_id, message)
-
-    try:
-        outcome = await run_call(call, deps, client, team_id, user_id)
-    except UserError as e:
-        await say(**core_message(str(e)))
         return
     await deliver(outcome, client, say, deps)
 

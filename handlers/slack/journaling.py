@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.slack import ids
+from handlers.slack.render.catalog import render
+from handlers.slack.text import to_core
 
 
 def journaled(body: dict[str, Any]) -> bool:
@@ -15,3 +17,8 @@ def journaled(body: dict[str, Any]) -> bool:
         return False
     text = str(body.get("text") or "").strip().lower()
     return not (command == ids.FEEDBACK and (not text or "anon" in text))
+
+
+def describe(view: Any) -> str:
+    """A view as the core text of the message Slack would have shown (its `text`, read back)."""
+    return "\n".join(to_core(str(part.get("text") or "")) for part in render(view)).strip()

@@ -101,3 +101,30 @@ def test_a_journal_that_cannot_reach_its_database_says_unavailable(engine: Engin
     journal = Journal(gone)
     with pytest.raises(Unavailable):
         asyncio.run(journal.recover(Database(gone), deliverer(engine, stub)))
+
+
+def test_a_finished_command_whose_answer_is_a_view_is_told_with_that_answer(engine: Engine, stub: SlackStub) -> None:
+    """Views do not survive a restart: the front end's `describe` keeps the answer as core text."""
+    from bot.risks.views import RiskClosed
+    from handlers.slack.journaling import describe
+    from storage.models import Risk
+
+    dead = Journal(engine, owner=_dead_owner(), describe=describe)
+    db = Database(engine)
+    risk = Risk(team_id=TEAM, number=7, title="Vendor & co may slip", probability=4, impact=4, score=16,
+                created_by="UMEMBER2")
+
+    def close_it(*, session: Session, actor: Any = None) -> Any:
+        return SimpleNamespace(reply=RiskClosed(risk=risk))
+
+    async def leave() -> None:
+        token = CURRENT.set(await dead.open(body("UMEMBER2", "close R-7")))
+        try:
+            await db.write(dead.within(close_it))
+        finally:
+            CURRENT.reset(token)
+
+    asyncio.run(leave())
+    assert asyncio.run(Journal(engine).recover(db, deliverer(engine, stub))) == 1
+    (done,) = told(stub, "UMEMBER2")
+    assert "was done" in done and "R-7" in done and "Vendor &amp; co" in done  # escaped once, as Slack shows it
