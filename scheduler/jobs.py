@@ -1,22 +1,18 @@
-"""Scheduled jobs: importable functions that take ids (APScheduler calls them).
+"""Scheduled jobs: importable functions that take their runtime and ids (APScheduler calls them).
 
 Each job works out which occurrence it serves from its trigger and the clock,
 records it in `job_run`, and sends through the delivery ledger. Running a job
 twice for one occurrence (two instances, or a restart within the grace) is
 harmless: the ledger sends each message once.
 
-A job's first argument is the key of the `Rhythm` it runs for: every `Rhythm` registers itself
-here when built (`register`), and a job finds it with `runtime(key)`. Job arguments are thus
-plain ids, as a job store could keep them, and two runtimes in one process (tests, a bench)
-never run each other's jobs. The registry holds its runtimes weakly: one that is gone is gone
-from here too.
+A job's first argument is the typed runtime it runs for (`scheduler.runtime.Rhythm`, which
+adds it when it schedules the job; the scheduler keeps its jobs in memory), the rest are ids.
+Nothing here is global: two runtimes in one process (tests, a bench) never run each other's jobs.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-import weakref
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Protocol
@@ -45,28 +41,6 @@ class Rhythm(FlowRhythm, Protocol):
 
     async def retry_failed(self, now: datetime | None = None) -> None: ...
 
-_runtimes: weakref.WeakValueDictionary[str, Rhythm] = weakref.WeakValueDictionary()
-
-
-def register(rhythm: Rhythm) -> str:
-    """Make `rhythm` reachable by the jobs; returns the key they are given."""
-    key = uuid.uuid4().hex[:12]
-    _runtimes[key] = rhythm
-    return key
-
-
-def unregister(key: str) -> None:
-    _runtimes.pop(key, None)
-
-
-def runtime(key: str) -> Rhythm:
-    """The runtime a job was scheduled by. Raises `LookupError` if it was closed."""
-    try:
-        return _runtimes[key]
-    except KeyError:
-        raise LookupError(f"no scheduler runtime {key!r} in this process") from None
-
-
 async def _occurrence(r: Rhythm, job_id: str, team_id: str) -> str | None:
     got = r.occurrence_now(job_id)
     if got is None:
@@ -87,10 +61,9 @@ async def _run(r: Rhythm, job_id: str, body: Callable[[], Awaitable[None]]) -> N
         r.failed.add(job_id)
 
 
-async def checkin_job(rhythm_key: str, team_id: str, project_id: int) -> None:
+async def checkin_job(r: Rhythm, team_id: str, project_id: int) -> None:
     from bot.checkins import flows as checkins
 
-    r = runtime(rhythm_key)
     job_id = f"checkin:{team_id}:{project_id}"
 
     async def body() -> None:
@@ -101,10 +74,9 @@ async def checkin_job(rhythm_key: str, team_id: str, project_id: int) -> None:
     await _run(r, job_id, body)
 
 
-async def standup_job(rhythm_key: str, team_id: str, standup_id: int, tz: str) -> None:
+async def standup_job(r: Rhythm, team_id: str, standup_id: int, tz: str) -> None:
     from bot.standups import flows as standups
 
-    r = runtime(rhythm_key)
     job_id = f"standup:{team_id}:{standup_id}:{tz}"
 
     async def body() -> None:
@@ -115,10 +87,9 @@ async def standup_job(rhythm_key: str, team_id: str, standup_id: int, tz: str) -
     await _run(r, job_id, body)
 
 
-async def summary_job(rhythm_key: str, team_id: str, user_id: str) -> None:
+async def summary_job(r: Rhythm, team_id: str, user_id: str) -> None:
     from bot.summaries import flows as summaries
 
-    r = runtime(rhythm_key)
     job_id = f"summary:{team_id}:{user_id}"
 
     async def body() -> None:
@@ -129,18 +100,17 @@ async def summary_job(rhythm_key: str, team_id: str, user_id: str) -> None:
     await _run(r, job_id, body)
 
 
-async def catch_up_job(rhythm_key: str) -> None:
+async def catch_up_job(r: Rhythm) -> None:
     """Once at start: the latest occurrence of every job, run within its grace or recorded as missed."""
-    await runtime(rhythm_key).catch_up()
+    await r.catch_up()
 
 
-async def sweep_job(rhythm_key: str) -> None:
+async def sweep_job(r: Rhythm) -> None:
     """Every half minute: follow schedule changes made elsewhere, send what is due, recover stalled sends."""
     from bot.checkins import flows as checkins
     from bot.reviews import flows as reviews
     from bot.standups import flows as standups
 
-    r = runtime(rhythm_key)
     now = r.now()
     try:
         await r.rebuild_if_changed()

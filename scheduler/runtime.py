@@ -130,7 +130,6 @@ class Rhythm:
         self.version = -1
         self.specs: dict[str, JobSpec] = {}
         self.failed: set[str] = set()  # ids of jobs the database kept from running (see retry_failed)
-        self.key = jobs.register(self)
 
     @staticmethod
     def now() -> datetime:
@@ -143,15 +142,17 @@ class Rhythm:
         await subscribe_configured_managers(self)
         await self.rebuild()
         # Catch-up runs as a job of its own so that start-up (and /healthz) does not wait on a fan-out.
-        self.scheduler.add_job(jobs.catch_up_job, args=(self.key,), id="catch_up", replace_existing=True,
+        self.scheduler.add_job(jobs.catch_up_job, args=(self,), id="catch_up", replace_existing=True,
                                misfire_grace_time=3600)
-        self.scheduler.add_job(jobs.sweep_job, IntervalTrigger(seconds=SWEEP_EVERY_S), args=(self.key,), id="sweep",
+        self.scheduler.add_job(jobs.sweep_job, IntervalTrigger(seconds=SWEEP_EVERY_S), args=(self,), id="sweep",
                                replace_existing=True, misfire_grace_time=SWEEP_EVERY_S, coalesce=True,
                                max_instances=1, next_run_time=self.now())
 
     def close(self) -> None:
-        """No job runs for this rhythm any more (the scheduler is stopped by its owner)."""
-        jobs.unregister(self.key)
+        """No job runs for this rhythm any more: its jobs leave the scheduler (which its owner stops)."""
+        for job in self.scheduler.get_jobs():
+            if job.args and job.args[0] is self:
+                job.remove()
 
     async def rebuild(self) -> None:
         self.version = await self.deps.db.read(schedule_version)
@@ -164,7 +165,7 @@ class Rhythm:
             if job.id.startswith(PREFIXES) and job.id not in wanted:
                 job.remove()
         for spec in specs:
-            self.scheduler.add_job(spec.func, spec.trigger, args=(self.key, *spec.args), id=spec.job_id,
+            self.scheduler.add_job(spec.func, spec.trigger, args=(self, *spec.args), id=spec.job_id,
                                    replace_existing=True, misfire_grace_time=int(spec.grace.total_seconds()),
                                    coalesce=True, max_instances=1)
         self.specs = wanted
@@ -207,7 +208,7 @@ class Rhythm:
             # Within its grace: run it (again). Idempotent through the ledger, so a run
             # cut short by a crash is completed and a finished one sends nothing.
             log.info("catching up %s (%s)", spec.job_id, occ)
-            await spec.func(self.key, *spec.args)
+            await spec.func(self, *spec.args)
         elif not await self.deps.db.read(runs.seen, team_id=spec.team_id, job_key=spec.job_key, occurrence=occ):
             await self.deps.db.write(runs.claim, team_id=spec.team_id, job_key=spec.job_key, occurrence=occ,
                                      status="missed")

@@ -23,7 +23,7 @@ from scheduler.runtime import Rhythm, checkin_spec
 from storage.db import session_scope
 from storage.models import Project
 from storage.models_rhythm import CheckinConfig, CheckinPoll, Delivery, JobRun
-from tests.conftest import make_settings
+from tests.support.served import make_settings
 from tests.slack_stub import TEAM, SlackStub
 
 MGR = Actor(TEAM, "UMGR", is_manager=True, tz="Europe/London")
@@ -204,11 +204,11 @@ def test_the_scheduled_job_sends_at_the_right_utc_instant(db_url: str, stub: Sla
         job_id = f"checkin:{TEAM}:{pid}"
         assert job_id in r.specs
         with time_machine.travel(early, tick=False):
-            asyncio.run(jobs.checkin_job(r.key, TEAM, pid))
+            asyncio.run(jobs.checkin_job(r, TEAM, pid))
         assert polls(r) == [] and stub.find("chat.postMessage") == []
         with time_machine.travel(due, tick=False):
-            asyncio.run(jobs.checkin_job(r.key, TEAM, pid))
-            asyncio.run(jobs.checkin_job(r.key, TEAM, pid))  # a second instance, or a catch-up: nothing more
+            asyncio.run(jobs.checkin_job(r, TEAM, pid))
+            asyncio.run(jobs.checkin_job(r, TEAM, pid))  # a second instance, or a catch-up: nothing more
         [poll] = polls(r)
         assert poll.occurrence == occurrence_key(due)
         assert len(stub.find("chat.postMessage", channel="UMEMBER")) == 1

@@ -25,7 +25,7 @@ from storage.models import SlackUser
 from storage.models_rhythm import DayOff, Delivery, JobRun, Standup, StandupAnswer, StandupMember
 from storage.repositories import deliveries as repo_deliveries
 from storage.repositories import standups as repo
-from tests.conftest import make_settings
+from tests.support.served import make_settings
 from tests.handlers.slack.e2e import check_limits
 from tests.message_limits import check_recorded
 from tests.slack_requests import all_text, find_element
@@ -150,7 +150,7 @@ def test_each_member_is_prompted_at_their_own_0930(rhythm: Rhythm, stub: SlackSt
         stub.clear()
         with time_machine.travel(utc(expected) + timedelta(seconds=5), tick=False):
             for z in ZONES.values():  # every zone's job wakes; only the one whose 09:30 it is sends
-                run(jobs.standup_job(rhythm.key, TEAM, sid, z))
+                run(jobs.standup_job(rhythm, TEAM, sid, z))
         member = next(u for u, z in ZONES.items() if z == zone)
         assert prompted(stub) == {member: local_day.isoformat()}, (zone, local_day)
     with Session(rhythm.deps.engine) as s:
@@ -162,7 +162,7 @@ def test_an_hour_early_nobody_is_prompted(rhythm: Rhythm, stub: SlackStub) -> No
     sid = seed(rhythm, dict(ZONES))
     run(rhythm.rebuild())
     with time_machine.travel(utc(datetime(2025, 3, 31, 7, 30)), tick=False):  # 08:30 in London (BST)
-        run(jobs.standup_job(rhythm.key, TEAM, sid, "Europe/London"))
+        run(jobs.standup_job(rhythm, TEAM, sid, "Europe/London"))
     assert prompted(stub) == {}
 
 
@@ -170,11 +170,11 @@ def test_no_prompt_on_saturday_for_a_weekday_standup(rhythm: Rhythm, stub: Slack
     sid = seed(rhythm, {"ULON": "Europe/London"}, days="mon,tue,wed,thu,fri")
     run(rhythm.rebuild())
     with time_machine.travel(utc(datetime(2025, 3, 29, 9, 30, 5)), tick=False):  # Saturday 09:30 GMT
-        run(jobs.standup_job(rhythm.key, TEAM, sid, "Europe/London"))
+        run(jobs.standup_job(rhythm, TEAM, sid, "Europe/London"))
     run(flow.prompt(rhythm, TEAM, sid, tz="Europe/London", day=date(2025, 3, 29)))
     assert prompted(stub) == {}
     with time_machine.travel(utc(datetime(2025, 3, 31, 8, 30, 5)), tick=False):  # Monday 09:30 BST
-        run(jobs.standup_job(rhythm.key, TEAM, sid, "Europe/London"))
+        run(jobs.standup_job(rhythm, TEAM, sid, "Europe/London"))
     assert prompted(stub) == {"ULON": "2025-03-31"}
 
 

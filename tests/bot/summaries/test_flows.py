@@ -23,7 +23,7 @@ from scheduler.runtime import Rhythm
 from storage.models import Counter
 from storage.models_rhythm import Delivery, JobRun, SummarySubscriber
 from tests import summary_seed as seed
-from tests.conftest import make_settings
+from tests.support.served import make_settings
 from tests.handlers.slack.e2e import check_limits
 from tests.slack_requests import all_text
 from tests.slack_stub import TEAM, SlackStub
@@ -66,15 +66,15 @@ def test_once_per_manager_and_week_even_if_the_job_runs_twice(db_url: str, stub:
         subscribe(r, "UMGR", "Europe/London")
         with time_machine.travel(MONDAY_0800_LONDON, tick=False):
             asyncio.run(r.rebuild())
-            asyncio.run(jobs.summary_job(r.key, TEAM, "UMGR"))
-            asyncio.run(jobs.summary_job(r.key, TEAM, "UMGR"))
+            asyncio.run(jobs.summary_job(r, TEAM, "UMGR"))
+            asyncio.run(jobs.summary_job(r, TEAM, "UMGR"))
             again = asyncio.run(flow.send_weekly(r, TEAM, "UMGR", occurrence="2026-W49"))
         assert again.sent == 0 and again.skipped == 1
         later = MONDAY_0800_LONDON + timedelta(minutes=5)
         # another process on the same database
         with rhythm_for(db_url, stub) as second, time_machine.travel(later, tick=False):
             asyncio.run(second.rebuild())
-            asyncio.run(jobs.summary_job(second.key, TEAM, "UMGR"))
+            asyncio.run(jobs.summary_job(second, TEAM, "UMGR"))
         sent = summaries_to(stub, "UMGR")
         assert len(sent) == 1
         check_limits(sent[0])
@@ -86,7 +86,7 @@ def test_once_per_manager_and_week_even_if_the_job_runs_twice(db_url: str, stub:
         assert (run.job_key, run.occurrence, run.status) == ("summary:UMGR", "2026-W49", "done")
         # next week is another week
         with time_machine.travel(MONDAY_0800_LONDON + timedelta(days=7), tick=False):
-            asyncio.run(jobs.summary_job(r.key, TEAM, "UMGR"))
+            asyncio.run(jobs.summary_job(r, TEAM, "UMGR"))
         assert len(summaries_to(stub, "UMGR")) == 2
 
 
@@ -98,14 +98,14 @@ def test_at_0800_in_each_managers_own_zone(db_url: str, stub: SlackStub) -> None
             s.commit()
         with time_machine.travel(MONDAY_0800_LONDON, tick=False):
             asyncio.run(r.rebuild())
-            asyncio.run(jobs.summary_job(r.key, TEAM, "UADMIN"))  # 03:00 in New York: not yet
+            asyncio.run(jobs.summary_job(r, TEAM, "UADMIN"))  # 03:00 in New York: not yet
         assert summaries_to(stub, "UADMIN") == []
         fires = {job.id: job.trigger.get_next_fire_time(None, MONDAY_0800_LONDON - timedelta(hours=1))
                  for job in r.scheduler.get_jobs()}
         assert fires["summary:T0ACME:UMGR"] == at(2026, 11, 30, 8, 0)
         assert fires["summary:T0ACME:UADMIN"] == at(2026, 11, 30, 13, 0)
         with time_machine.travel(at(2026, 11, 30, 13, 0, 5), tick=False):
-            asyncio.run(jobs.summary_job(r.key, TEAM, "UADMIN"))
+            asyncio.run(jobs.summary_job(r, TEAM, "UADMIN"))
         assert len(summaries_to(stub, "UADMIN")) == 1
 
 
