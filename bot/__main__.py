@@ -1,5 +1,6 @@
 """`python -m bot`: check the settings, migrate the database, serve. `python -m bot console`: the
-terminal front end instead (`handlers.console`)."""
+terminal front end instead (`handlers.console`). `python -m bot teams-package`: write the Teams app
+package (`handlers.teams.package`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ def main() -> int:
         from handlers.console.main import main as console
 
         return console(sys.argv[2:])
+    if sys.argv[1:2] == ["teams-package"]:  # builds a zip from teams/: no Slack settings needed
+        from handlers.teams.package import main as teams_package
+
+        return teams_package(sys.argv[2:])
     try:
         settings = load_settings()
     except SettingsError as e:

@@ -7,6 +7,7 @@ how to fix it (`SettingsError`); `bot.__main__` turns that into exit status 2.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -15,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+"""Microsoft app (client) ids and Entra tenant ids."""
 
 HOW_TO_FIX = {
     "SLACK_BOT_TOKEN": "set it to the app's bot token (xoxb-…) from OAuth & Permissions",
@@ -26,6 +29,11 @@ HOW_TO_FIX = {
     "BOT_MANAGERS": "set it to comma-separated Slack user ids such as U012ABC,U034DEF",
     "BOT_TIMEZONE": "set it to an IANA time zone such as Europe/London",
     "LOG_LEVEL": "set it to DEBUG, INFO, WARNING or ERROR",
+    "TEAMS_APP_ID": "set it to the bot's Microsoft app (client) id, a GUID, or unset it to serve no Teams",
+    "TEAMS_APP_PASSWORD": "set it to a client secret of the bot's app registration (Certificates & secrets)",
+    "TEAMS_TENANT_ID": "set it to the Entra tenant id (a GUID) of the bot's single-tenant app registration",
+    "TEAMS_OPENID_URL": "set it to an https URL of a Bot Framework OpenID configuration, or unset it for the default",
+    "TEAMS_LOGIN_URL": "set it to an https URL such as https://login.microsoftonline.com, or unset it for the default",
 }
 
 
@@ -34,6 +42,13 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
+    """Every setting of the bot.
+
+    Slack's settings are still required even when Teams is configured: a bot that serves Teams
+    only (no `SLACK_BOT_TOKEN`) is not supported yet. The `TEAMS_*` settings are validated here
+    but nothing serves Teams with them yet; making Slack optional belongs with wiring Teams in.
+    """
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
@@ -47,6 +62,11 @@ class Settings(BaseSettings):
     bot_managers: str = ""
     bot_timezone: str = "UTC"
     log_level: str = "INFO"
+    teams_app_id: str | None = None
+    teams_app_password: SecretStr | None = None
+    teams_tenant_id: str | None = None
+    teams_openid_url: str = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    teams_login_url: str = "https://login.microsoftonline.com"
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -55,7 +75,8 @@ class Settings(BaseSettings):
             raise ValueError("must be a bot token starting with xoxb-")
         return v
 
-    @field_validator("slack_app_token", "slack_signing_secret", mode="before")
+    @field_validator("slack_app_token", "slack_signing_secret", "teams_app_id", "teams_app_password",
+                     "teams_tenant_id", mode="before")
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
@@ -119,10 +140,40 @@ class Settings(BaseSettings):
             raise ValueError("is not a log level")
         return v
 
+    @field_validator("teams_app_id", "teams_tenant_id")
+    @classmethod
+    def _guid(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        v = v.strip()
+        if not GUID.match(v):
+            raise ValueError("must be a GUID like 1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+        return v
+
+    @field_validator("teams_openid_url")
+    @classmethod
+    def _openid_url(cls, v: str) -> str:
+        return _https_url(v)
+
+    @field_validator("teams_login_url")
+    @classmethod
+    def _login_url(cls, v: str) -> str:
+        # the token endpoint is built as {TEAMS_LOGIN_URL}/{tenant}/oauth2/v2.0/token
+        return _https_url(v).rstrip("/")
+
     @model_validator(mode="after")
     def _mode(self) -> Settings:
         if self.slack_app_token is None and self.slack_signing_secret is None:
             raise ValueError("SLACK_SIGNING_SECRET is required in HTTP mode")
+        return self
+
+    @model_validator(mode="after")
+    def _teams(self) -> Settings:
+        if self.teams_app_id is not None:
+            if self.teams_app_password is None:
+                raise ValueError("TEAMS_APP_PASSWORD is required with TEAMS_APP_ID")
+            if self.teams_tenant_id is None:
+                raise ValueError("TEAMS_TENANT_ID is required with TEAMS_APP_ID")
         return self
 
     @property
@@ -133,13 +184,35 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def teams_enabled(self) -> bool:
+        """Whether the Teams settings are given (validated together: id, password and tenant)."""
+        return self.teams_app_id is not None
+
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
         out = [self.slack_bot_token.get_secret_value()]
-        for s in (self.slack_signing_secret, self.slack_app_token):
+        for s in (self.slack_signing_secret, self.slack_app_token, self.teams_app_password):
             if s is not None:
                 out.append(s.get_secret_value())
         return out
+
+
+def _https_url(v: str) -> str:
+    """`v` stripped, or ValueError unless it is an https URL with a host.
+
+    The Teams URLs say where the bot fetches the keys it trusts and its own token, so plain http is
+    never accepted; tests use a local HTTPS stand-in instead.
+    """
+    v = v.strip()
+    try:
+        parts = urlsplit(v)
+        good = parts.scheme.lower() == "https" and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a malformed port or IPv6 host
+        good = False
+    if not good or re.search(r"\s", v):
+        raise ValueError("must be an https URL")
+    return v
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -149,11 +222,9 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as e:
         err = e.errors()[0]
         loc = [str(x) for x in err.get("loc", ())]
-        # a whole-model check has no location: its message names the setting
-        name = loc[0].upper() if loc else next((k for k in HOW_TO_FIX if k in err["msg"]), "SLACK_SIGNING_SECRET")
-        if err["type"] == "missing":
-            problem = "is missing"
-        else:
-            problem = re.sub(r"^(Value error|Assertion failed), ", "", err["msg"])
-            problem = problem.replace(f"{name} ", "")
+        # a whole-model check has no location: its message begins with the setting's name
+        message = re.sub(r"^(Value error|Assertion failed), ", "", err["msg"])
+        name = loc[0].upper() if loc else next((k for k in HOW_TO_FIX if message.startswith(f"{k} ")),
+                                               "SLACK_SIGNING_SECRET")
+        problem = "is missing" if err["type"] == "missing" else message.removeprefix(f"{name} ")
         raise SettingsError(f"setting {name} {problem}: {HOW_TO_FIX.get(name, 'check its value')}") from None

@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 OPEN, CLOSE = "\ue000", "\ue001"
 PERSON, PLACE = "@", "#"
-REF = re.compile(f"{OPEN}([{PERSON}{PLACE}])([A-Za-z0-9:_.\\-]{{1,200}}){CLOSE}")
+# An id as its platform writes it (Teams channels: `19:…@thread.tacv2`): anything but white space.
+REF = re.compile(f"{OPEN}([{PERSON}{PLACE}])([^{OPEN}{CLOSE}\\s]{{1,200}}){CLOSE}")
 
 
 def person(user_id: str) -> str:

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import time_machine
@@ -28,20 +25,12 @@ from sqlalchemy.engine import Engine, make_url
 
 from bot.settings import Settings
 from storage.db import make_engine, migrate
-from tests.slack_requests import SECRET, SlackClient
+from tests.slack_requests import SlackClient
 from tests.slack_stub import SlackStub
-
-PG_ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-USERS: dict[str, dict[str, Any]] = {
-    "UMGR": {"name": "maria"},  # a manager through BOT_MANAGERS
-    "UADMIN": {"name": "ada", "is_admin": True},  # a workspace admin: a manager too
-    "UOWNER": {"name": "olga", "is_owner": True},
-    "UMEMBER": {"name": "mike"},
-    "UMEMBER2": {"name": "nina", "tz": "America/New_York"},
-    "UGUEST": {"name": "gail", "is_restricted": True},  # a client in the workspace as a guest
-}
-
+from tests.support.database import PG_ADMIN_URL, truncate_pg
+from tests.support.processes import BotProcess
+from tests.support.served import ServedBot, make_settings
+from tests.support.workspace import USERS
 
 # ---- the clock ---------------------------------------------------------------------------------
 
@@ -122,16 +111,6 @@ def pg_url() -> Iterator[str]:
     admin.dispose()
 
 
-def _truncate_pg(url: str) -> None:
-    eng = create_engine(url)
-    with eng.begin() as c:
-        tables = [r[0] for r in c.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
-        if tables:
-            c.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-    eng.dispose()
-
-
 def _databases() -> list[str]:
     """The databases the suite runs on: both unless `TEST_DATABASES` names fewer (e.g. `sqlite`)."""
     names = [n.strip() for n in os.environ.get("TEST_DATABASES", "sqlite,postgres").split(",") if n.strip()]
@@ -149,7 +128,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
         shutil.copy(sqlite_template, path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("pg_url")
-    _truncate_pg(url)
+    truncate_pg(url)
     return url
 
 
@@ -176,46 +155,9 @@ def stub() -> Iterator[SlackStub]:
     s.stop()
 
 
-def make_settings(db_url: str, api_url: str, **over: Any) -> Settings:
-    values: dict[str, Any] = {
-        "slack_bot_token": "xoxb-test-token-000", "slack_signing_secret": SECRET, "slack_api_url": api_url,
-        "database_url": db_url, "port": 3000, "bot_managers": "UMGR", "bot_timezone": "UTC",
-    }
-    values.update(over)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
 @pytest.fixture
 def settings(db_url: str, stub: SlackStub) -> Settings:
     return make_settings(db_url, stub.api_url)
-
-
-class ServedBot:
-    """The real app (uvicorn + Bolt's ASGI adapter) on a loopback port, in a thread."""
-
-    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
-        import uvicorn
-
-        from bot.app import build_deps
-        from bot.server import Runtime, WebApp, uvicorn_config
-
-        self.runtime = Runtime(settings, deps=build_deps(settings, engine))
-        self.server = uvicorn.Server(uvicorn_config(WebApp(self.runtime), 0, host="127.0.0.1"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the bot did not start")
-            time.sleep(0.02)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        return f"http://127.0.0.1:{port}"
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture
@@ -230,3 +172,14 @@ def served(settings: Settings, engine: Engine) -> Iterator[ServedBot]:
 def slack(served: ServedBot, stub: SlackStub) -> SlackClient:
     """Send signed Slack requests to the running bot."""
     return SlackClient(served.url, stub)  # type: ignore[attr-defined]
+
+
+# ---- the bot as a process ----------------------------------------------------------------------
+
+@pytest.fixture
+def started(tmp_path: Path, stub: SlackStub) -> Iterator[list[BotProcess]]:
+    """Bots started as `python -m bot` (tests.support.processes.start adds them), stopped after the test."""
+    bots: list[BotProcess] = []
+    yield bots
+    for b in bots:
+        b.stop()

@@ -33,7 +33,8 @@ from storage.repositories import checkins as checkins_repo
 from storage.repositories import feedback as feedback_repo
 from storage.repositories import risks as risks_repo
 from storage.repositories import standups as standups_repo
-from tests.bot.conftest import MANAGER, MEMBER, OTHER, TEAM, Db
+from tests.bot.people import MANAGER, MEMBER, OTHER, TEAM
+from tests.bot.units import Db
 
 SECOND_MANAGER = Actor(TEAM, "UADMIN", is_manager=True)
 WAIT_S = 1.0  # how long a thread that has read waits for the others
@@ -231,7 +232,7 @@ def test_concurrent_schedule_changes_each_see_the_other(db: Db, monkeypatch: pyt
 
 
 def test_concurrent_changes_of_one_answer_each_see_the_other(db: Db, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.bot.checkins.test_service import project, sent_poll
+    from tests.bot.checkins.polls import project, sent_poll
 
     poll = sent_poll(db, project(db), ["UANN"])
     db.run(checkins.answer, team_id=TEAM, user_id="UANN", poll_id=poll, changes={"score": 5})

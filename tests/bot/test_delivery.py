@@ -14,21 +14,13 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.app import make_client
-from bot.database import Database
-from bot.delivery import HOST, Deliverer, Envelope, _key
-from handlers.slack.sender import SlackSender
+from bot.delivery import Envelope, _key
 from storage.models_rhythm import Delivery
 from storage.repositories import deliveries as ledger
-from tests.conftest import make_settings
+from tests.bot.ledger import dead_owner, deliverer
 from tests.slack_stub import SlackStub
 
 TEAM = "T0ACME"
-
-
-def deliverer(engine: Engine, stub: SlackStub, **kw) -> Deliverer:  # type: ignore[no-untyped-def]
-    client = make_client(make_settings(str(engine.url.render_as_string(hide_password=False)), stub.api_url))
-    return Deliverer(Database(engine), SlackSender(client), **kw)
 
 
 def envelopes(n: int, what: str = "checkin:1", occ: str = "2026-11-27T15:00Z") -> list[Envelope]:
@@ -92,14 +84,8 @@ def test_rate_limits_are_honoured(engine: Engine) -> None:
         stub.stop()
 
 
-def _dead_owner() -> str:
-    p = subprocess.Popen([sys.executable, "-c", "pass"])
-    p.wait()
-    return f"{HOST}:{p.pid}:deadbeef"
-
-
 def test_rows_left_pending_by_a_crash_are_sent_at_recovery(engine: Engine, stub: SlackStub) -> None:
-    owner = _dead_owner()
+    owner = dead_owner()
     rows = [{"what": "summary", "recipient": f"U{i}", "occurrence": "2026-W48",
              "payload": json.dumps({"text": "summary"})} for i in range(5)]
     with Session(engine) as s:
@@ -112,7 +98,7 @@ def test_rows_left_pending_by_a_crash_are_sent_at_recovery(engine: Engine, stub:
 
 def test_a_send_that_reached_slack_before_the_crash_is_not_repeated(engine: Engine, stub: SlackStub) -> None:
     """The crash came after Slack took the message but before the ledger said so."""
-    owner = _dead_owner()
+    owner = dead_owner()
     with Session(engine) as s:
         ledger.claim_new(session=s, team_id=TEAM, owner=owner, lease=timedelta(minutes=10), rows=[
             {"what": "summary", "recipient": "U1", "occurrence": "w", "payload": json.dumps({"text": "x"})}])
@@ -144,7 +130,7 @@ SCRIPT = textwrap.dedent("""
     from bot.database import Database
     from handlers.slack.sender import SlackSender
     from storage.db import make_engine
-    from tests.conftest import make_settings
+    from tests.support.served import make_settings
     db_url, api_url, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     engine = make_engine(db_url)
     d = Deliverer(Database(engine), SlackSender(make_client(make_settings(db_url, api_url))))

@@ -17,7 +17,7 @@ from bot.database import Database
 from bot.journal import CURRENT, Journal
 from bot.server import Runtime
 from storage.models import Project
-from tests.bot.test_delivery import _dead_owner, deliverer
+from tests.bot.ledger import dead_owner, deliverer
 from tests.slack_requests import all_text
 from tests.slack_stub import TEAM, SlackStub
 
@@ -39,7 +39,7 @@ def told(stub: SlackStub, user: str) -> list[str]:
 
 
 def test_what_a_dead_process_left_is_told_to_each_author_once(engine: Engine, stub: SlackStub) -> None:
-    dead = Journal(engine, owner=_dead_owner())
+    dead = Journal(engine, owner=dead_owner())
     elsewhere = Journal(engine, owner="another-host:1:0123abcd")  # alive, as far as anyone here knows
     db = Database(engine)
 
@@ -109,7 +109,7 @@ def test_a_finished_command_whose_answer_is_a_view_is_told_with_that_answer(engi
     from handlers.slack.journaling import describe
     from storage.models import Risk
 
-    dead = Journal(engine, owner=_dead_owner(), describe=describe)
+    dead = Journal(engine, owner=dead_owner(), describe=describe)
     db = Database(engine)
     risk = Risk(team_id=TEAM, number=7, title="Vendor & co may slip", probability=4, impact=4, score=16,
                 created_by="UMEMBER2")

@@ -3,108 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from tests.slack_requests import SECRET, SlackClient
 from tests.slack_stub import SlackStub
+from tests.support.database import PG_ADMIN_URL
+from tests.support.processes import STOPPED, clean_env, free_port, start
 
-OUR_SETTINGS = ("SLACK_", "DATABASE_URL", "PORT", "BOT_", "LOG_LEVEL")
-# After a graceful shutdown on SIGTERM, uvicorn re-raises the signal, as a process stopped by it should.
-STOPPED = (0, -signal.SIGTERM)
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(OUR_SETTINGS)}
-    env.update(extra)
-    return env
+APP_ID = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def run_once(cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot"], cwd=cwd, env=clean_env(**env), capture_output=True,
+def run_once(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=clean_env(**env), capture_output=True,
                           text=True, timeout=60)
-
-
-class BotProcess:
-    """The bot started as `python -m bot` in `cwd`; its output goes to files (a full pipe would block it)."""
-
-    def __init__(self, cwd: Path, port: int, env: dict[str, str]) -> None:
-        self.cwd, self.port = cwd, port
-        self.out = open(cwd / f"bot-{port}-{time.monotonic_ns()}.log", "w+")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=cwd, env=clean_env(**env),
-                                     stdout=self.out, stderr=subprocess.STDOUT)
-        self.url = f"http://127.0.0.1:{port}"
-
-    def health(self) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(self.url + "/healthz", timeout=2) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
-        except OSError:
-            return 0, ""
-
-    def wait_healthy(self, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"the bot exited ({self.proc.returncode}): {self.output()}")
-            status, body = self.health()
-            if status == 200:
-                return body
-            time.sleep(0.05)
-        raise AssertionError(f"/healthz never answered 200 ({self.health()}): {self.output()}")
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.out.close()
-        return self.proc.returncode
-
-    def output(self) -> str:
-        if not self.out.closed:
-            self.out.flush()
-        return Path(self.out.name).read_text()
-
-
-@pytest.fixture
-def started(tmp_path: Path, stub: SlackStub) -> Iterator[list[BotProcess]]:
-    bots: list[BotProcess] = []
-    yield bots
-    for b in bots:
-        b.stop()
-
-
-def start(bots: list[BotProcess], cwd: Path, stub: SlackStub, port: int | None = None, **env: str) -> BotProcess:
-    port = port or free_port()
-    values = {"SLACK_BOT_TOKEN": "xoxb-test-token-000", "SLACK_SIGNING_SECRET": SECRET,
-              "SLACK_API_URL": stub.api_url, "PORT": str(port), "BOT_MANAGERS": "UMGR"}
-    values.update(env)
-    bot = BotProcess(cwd, port, {k: v for k, v in values.items() if v})
-    bots.append(bot)
-    bot.wait_healthy()
-    return bot
 
 
 # ---- settings that stop the start ------------------------------------------------------------------
@@ -125,6 +43,8 @@ def test_missing_bot_token(tmp_path: Path) -> None:
     ("PORT", "eighty"), ("PORT", "70000"), ("PORT", "0"),
     ("SLACK_BOT_TOKEN", "xoxp-a-user-token"), ("BOT_TIMEZONE", "Mars/Olympus"),
     ("BOT_MANAGERS", "maria"), ("DATABASE_URL", "not a url"), ("SLACK_API_URL", "ftp://x"),
+    ("TEAMS_APP_ID", "my-teams-bot"), ("TEAMS_OPENID_URL", "http://login.botframework.com/openid"),
+    ("TEAMS_LOGIN_URL", "login.microsoftonline.com"),
 ])
 def test_malformed_setting(tmp_path: Path, name: str, value: str) -> None:
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s" * 32, name: value}
@@ -135,9 +55,55 @@ def test_signing_secret_required_in_http_mode(tmp_path: Path) -> None:
     _one_clear_line(run_once(tmp_path, SLACK_BOT_TOKEN="xoxb-1"), "SLACK_SIGNING_SECRET")
 
 
+@pytest.mark.parametrize("missing", ["TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID"])
+def test_teams_app_id_needs_password_and_tenant(tmp_path: Path, missing: str) -> None:
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s" * 32, "TEAMS_APP_ID": APP_ID,
+           "TEAMS_APP_PASSWORD": "client-secret-value", "TEAMS_TENANT_ID": TENANT}
+    del env[missing]
+    p = run_once(tmp_path, **env)
+    _one_clear_line(p, missing)
+    assert "client-secret-value" not in p.stderr
+    assert not (tmp_path / "data").exists()
+
+
 def test_malformed_setting_in_dotenv(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-1\nSLACK_SIGNING_SECRET=abc\nPORT=http\n")
     _one_clear_line(run_once(tmp_path), "PORT")
+
+
+# ---- the Teams app package ----------------------------------------------------------------------------
+
+def test_teams_package_with_app_id(tmp_path: Path) -> None:
+    env = clean_env()
+    assert not any(k.startswith(("SLACK_", "TEAMS_")) for k in env)  # no Slack settings needed
+    p = run_once(tmp_path, "teams-package", "--app-id", APP_ID, "--out", str(tmp_path))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "Traceback" not in p.stderr
+    package = tmp_path / "teams-app.zip"
+    with zipfile.ZipFile(package) as z:
+        assert sorted(z.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        manifest = json.loads(z.read("manifest.json"))
+    assert manifest["id"] == APP_ID and manifest["bots"][0]["botId"] == APP_ID
+    assert str(package) in p.stdout
+    assert not (tmp_path / "data").exists()  # no database either
+
+
+def test_teams_package_reads_app_id_from_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"TEAMS_APP_ID={APP_ID}\n")
+    p = run_once(tmp_path, "teams-package")
+    assert p.returncode == 0, p.stdout + p.stderr
+    with zipfile.ZipFile(tmp_path / "teams-app.zip") as z:
+        assert json.loads(z.read("manifest.json"))["id"] == APP_ID
+
+
+@pytest.mark.parametrize("args", [[], ["--app-id", "not-a-guid"]])
+def test_teams_package_without_a_good_app_id(tmp_path: Path, args: list[str]) -> None:
+    p = run_once(tmp_path, "teams-package", *args, "--out", str(tmp_path))
+    out = (p.stdout + p.stderr).strip()
+    assert p.returncode == 2, out
+    assert "Traceback" not in out
+    assert len(out.splitlines()) == 1 and out.startswith("error: ") and "TEAMS_APP_ID" in out, out
+    assert list(tmp_path.iterdir()) == []
 
 
 # ---- serving -----------------------------------------------------------------------------------------
@@ -205,8 +171,6 @@ def test_sqlite_path_that_cannot_be_created(tmp_path: Path) -> None:
 def test_postgres_user_that_does_not_exist(tmp_path: Path) -> None:
     from sqlalchemy.engine import make_url
 
-    from tests.conftest import PG_ADMIN_URL
-
     url = make_url(PG_ADMIN_URL).set(username="no_such_role_here").render_as_string(hide_password=False)
     p = run_once(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s" * 32, DATABASE_URL=url)
     _one_clear_line(p, "DATABASE_URL")
@@ -215,8 +179,6 @@ def test_postgres_user_that_does_not_exist(tmp_path: Path) -> None:
 
 def test_postgres_database_that_does_not_exist(tmp_path: Path) -> None:
     from sqlalchemy.engine import make_url
-
-    from tests.conftest import PG_ADMIN_URL
 
     url = make_url(PG_ADMIN_URL).set(database="no_such_database_here").render_as_string(hide_password=False)
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s" * 32, "DATABASE_URL": url}

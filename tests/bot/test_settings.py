@@ -10,9 +10,13 @@ import pytest
 from bot.settings import HOW_TO_FIX, SettingsError, load_settings
 
 NAMES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DATABASE_URL", "PORT",
-         "BOT_MANAGERS", "BOT_TIMEZONE", "LOG_LEVEL")
+         "BOT_MANAGERS", "BOT_TIMEZONE", "LOG_LEVEL", "TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID",
+         "TEAMS_OPENID_URL", "TEAMS_LOGIN_URL")
 TOKEN = "xoxb-111-222-abcdef"
 SIGNING = "8f742231b10e8888abcd99yyyzzz85a5"
+APP_ID = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+APP_PASSWORD = "Xy7~Q8s.teams-client-secret"
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +42,7 @@ def problem(name: str) -> str:
     line = str(e.value)
     assert "\n" not in line and line.strip() == line
     assert name in line and HOW_TO_FIX[name] in line
-    for secret in (TOKEN, SIGNING):
+    for secret in (TOKEN, SIGNING, APP_PASSWORD):
         assert secret not in line
     return line
 
@@ -159,3 +163,109 @@ def test_a_bad_value_in_dot_env_is_reported_too(clean_env: Path) -> None:
 def test_no_dot_env_no_problem(http_mode: None, clean_env: Path) -> None:
     assert not (clean_env / ".env").exists()
     assert load_settings().port == 3000
+
+
+# ---- Microsoft Teams ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def teams(monkeypatch: pytest.MonkeyPatch, http_mode: None) -> None:
+    monkeypatch.setenv("TEAMS_APP_ID", APP_ID)
+    monkeypatch.setenv("TEAMS_APP_PASSWORD", APP_PASSWORD)
+    monkeypatch.setenv("TEAMS_TENANT_ID", TENANT)
+
+
+def test_teams_is_off_by_default(http_mode: None) -> None:
+    s = load_settings()
+    assert not s.teams_enabled
+    assert (s.teams_app_id, s.teams_app_password, s.teams_tenant_id) == (None, None, None)
+    assert s.teams_openid_url == "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    assert s.teams_login_url == "https://login.microsoftonline.com"
+    assert set(s.secrets()) == {TOKEN, SIGNING}
+
+
+@pytest.mark.parametrize("name", ["TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID"])
+def test_blank_teams_settings_are_unset(monkeypatch: pytest.MonkeyPatch, http_mode: None, name: str) -> None:
+    monkeypatch.setenv(name, "  ")
+    assert not load_settings().teams_enabled
+
+
+def test_teams_settings_read(teams: None) -> None:
+    s = load_settings()
+    assert s.teams_enabled
+    assert (s.teams_app_id, s.teams_tenant_id) == (APP_ID, TENANT)
+    assert s.teams_app_password is not None and s.teams_app_password.get_secret_value() == APP_PASSWORD
+    assert APP_PASSWORD not in repr(s) and APP_PASSWORD not in str(s)
+
+
+def test_teams_settings_from_dot_env(clean_env: Path) -> None:
+    (clean_env / ".env").write_text(
+        f"SLACK_BOT_TOKEN={TOKEN}\nSLACK_SIGNING_SECRET={SIGNING}\nTEAMS_APP_ID={APP_ID}\n"
+        f"TEAMS_APP_PASSWORD={APP_PASSWORD}\nTEAMS_TENANT_ID={TENANT}\nTEAMS_LOGIN_URL=https://127.0.0.1:8443/\n")
+    s = load_settings()
+    assert s.teams_enabled and s.teams_login_url == "https://127.0.0.1:8443"
+
+
+def test_the_app_password_is_a_secret(teams: None) -> None:
+    assert set(load_settings().secrets()) == {TOKEN, SIGNING, APP_PASSWORD}
+
+
+def test_an_app_password_alone_is_still_a_secret(monkeypatch: pytest.MonkeyPatch, http_mode: None) -> None:
+    monkeypatch.setenv("TEAMS_APP_PASSWORD", APP_PASSWORD)
+    s = load_settings()
+    assert not s.teams_enabled and APP_PASSWORD in s.secrets()
+
+
+@pytest.mark.parametrize("value", [None, "", "  "])
+def test_app_password_is_required_with_app_id(monkeypatch: pytest.MonkeyPatch, teams: None,
+                                              value: str | None) -> None:
+    if value is None:
+        monkeypatch.delenv("TEAMS_APP_PASSWORD")
+    else:
+        monkeypatch.setenv("TEAMS_APP_PASSWORD", value)
+    line = problem("TEAMS_APP_PASSWORD")
+    assert "required with TEAMS_APP_ID" in line and line.startswith("setting TEAMS_APP_PASSWORD ")
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_tenant_is_required_with_app_id(monkeypatch: pytest.MonkeyPatch, teams: None, value: str | None) -> None:
+    if value is None:
+        monkeypatch.delenv("TEAMS_TENANT_ID")
+    else:
+        monkeypatch.setenv("TEAMS_TENANT_ID", value)
+    line = problem("TEAMS_TENANT_ID")
+    assert "required with TEAMS_APP_ID" in line and line.startswith("setting TEAMS_TENANT_ID ")
+
+
+def test_slack_problems_are_reported_before_teams_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAMS_APP_ID", APP_ID)  # no password, no tenant, and no Slack token either
+    assert "missing" in problem("SLACK_BOT_TOKEN")
+
+
+@pytest.mark.parametrize("name", ["TEAMS_APP_ID", "TEAMS_TENANT_ID"])
+@pytest.mark.parametrize("value", ["my-bot", "1b4e28ba2fa111d2883f0016d3cca427",
+                                   "{1b4e28ba-2fa1-11d2-883f-0016d3cca427}", "contoso.onmicrosoft.com"])
+def test_ids_must_be_guids(monkeypatch: pytest.MonkeyPatch, teams: None, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    assert "GUID" in problem(name)
+
+
+@pytest.mark.parametrize("name", ["TEAMS_OPENID_URL", "TEAMS_LOGIN_URL"])
+@pytest.mark.parametrize("value", ["http://login.microsoftonline.com", "login.microsoftonline.com", "https://",
+                                   "https:///path", "ftp://login.example.com", "https://host:port", "https://a b",
+                                   ""])
+def test_teams_urls_must_be_https(monkeypatch: pytest.MonkeyPatch, teams: None, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    assert "https URL" in problem(name)
+
+
+def test_teams_urls_checked_without_app_id(monkeypatch: pytest.MonkeyPatch, http_mode: None) -> None:
+    monkeypatch.setenv("TEAMS_OPENID_URL", "http://127.0.0.1:9999/openid")
+    problem("TEAMS_OPENID_URL")
+
+
+def test_teams_urls_may_point_at_a_local_stand_in(monkeypatch: pytest.MonkeyPatch, teams: None) -> None:
+    monkeypatch.setenv("TEAMS_OPENID_URL", " https://127.0.0.1:8443/v1/.well-known/openidconfiguration ")
+    monkeypatch.setenv("TEAMS_LOGIN_URL", "https://127.0.0.1:8443/login//")
+    s = load_settings()
+    assert s.teams_openid_url == "https://127.0.0.1:8443/v1/.well-known/openidconfiguration"
+    assert s.teams_login_url == "https://127.0.0.1:8443/login"  # no trailing slash: {url}/{tenant}/oauth2/...

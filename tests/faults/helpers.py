@@ -18,8 +18,8 @@ from sqlmodel import Session, col, func, select
 from storage import clock
 from storage.models import Project
 from storage.models_rhythm import CheckinConfig, Delivery, Stakeholder
-from tests.conftest import ServedBot
 from tests.slack_stub import TEAM, SlackStub
+from tests.support.served import ServedBot
 
 
 def until(condition: Callable[[], Any], timeout: float = 10, what: str = "a condition") -> Any:

@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from tests.bot.test_main import BotProcess, clean_env, free_port
 from tests.slack_requests import SECRET
 from tests.slack_stub import SlackStub
+from tests.support.processes import BotProcess, clean_env, free_port
 
 PR_CAPBSET_DROP = 24
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2

@@ -22,11 +22,11 @@ from bot.delivery import MAX_ATTEMPTS, Deliverer, Envelope
 from handlers.slack.sender import MAX_RATE_LIMITED, SlackSender
 from storage.models import Project, Risk, SlackUser
 from storage.models_rhythm import Delivery, Standup, StandupMember
-from tests.conftest import ServedBot
 from tests.faults.helpers import dms, fire, ledger, seed_checkins, until
 from tests.handlers.slack.e2e import rows, wait_responses
 from tests.slack_requests import SlackClient, all_text
 from tests.slack_stub import TEAM, SlackStub
+from tests.support.served import ServedBot
 
 
 def storm(stub: SlackStub, *, per_s: int = 30, r429: int = 6, r503: int = 3, r502: int = 6, r500: int = 2) -> None:

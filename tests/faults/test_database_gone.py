@@ -24,14 +24,15 @@ from sqlalchemy.engine import Engine, make_url
 
 from storage.db import make_engine
 from storage.models import Feedback, Project, Risk
-from tests.bot.test_main import BotProcess
-from tests.conftest import ServedBot, _truncate_pg, make_settings
 from tests.faults.helpers import dms, fire, ledger, on_loop, seed_checkins, until
 from tests.faults.procs import launch
 from tests.faults.proxy import TcpProxy
 from tests.handlers.slack.e2e import rows, seed_risks
 from tests.slack_requests import SlackClient, all_text, text_value
 from tests.slack_stub import TEAM, SlackStub
+from tests.support.database import truncate_pg
+from tests.support.processes import BotProcess
+from tests.support.served import ServedBot, make_settings
 
 DB_DOWN = "can't reach my database right now, so nothing was saved"
 
@@ -47,7 +48,7 @@ class Proxied:
 @pytest.fixture
 def proxied(pg_url: str, stub: SlackStub) -> Iterator[Proxied]:
     """The bot served in-process, reaching PostgreSQL through a proxy the test can cut."""
-    _truncate_pg(pg_url)
+    truncate_pg(pg_url)
     u = make_url(pg_url)
     proxy = TcpProxy((u.host or "127.0.0.1", u.port or 5432)).start()
     through = u.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)

@@ -22,12 +22,13 @@ from sqlmodel import Session
 from bot.delivery import HOST, INSTANCE
 from bot.settings import Settings
 from storage.repositories import deliveries
-from tests.bot.test_main import BotProcess, start
 from tests.clock import on_wall_clock
-from tests.conftest import USERS, ServedBot
 from tests.faults.helpers import SlowStub, dms, ledger, seed_checkins, until
 from tests.slack_requests import SlackClient
 from tests.slack_stub import TEAM, SlackStub
+from tests.support.processes import BotProcess, start
+from tests.support.served import ServedBot
+from tests.support.workspace import USERS
 
 PEOPLE = [f"US{i:04d}" for i in range(500)]
 

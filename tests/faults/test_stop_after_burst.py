@@ -23,11 +23,11 @@ from bot.journal import sidecar_path
 from storage.db import is_sqlite
 from storage.models import Risk
 from storage.models_rhythm import PendingCommand
-from tests.bot.test_main import STOPPED, BotProcess, start
-from tests.conftest import USERS
 from tests.faults.helpers import SlowStub
 from tests.slack_requests import Reply, SlackClient, all_text
 from tests.slack_stub import SlackStub
+from tests.support.processes import STOPPED, BotProcess, start
+from tests.support.workspace import USERS
 
 BURST = 100
 

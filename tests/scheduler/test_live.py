@@ -20,10 +20,10 @@ from sqlmodel import Session, select
 
 from bot.schedules import DAY_NAMES
 from storage.models_rhythm import CheckinPoll, JobRun
-from tests.bot.test_main import BotProcess, start
 from tests.clock import wall_now
 from tests.slack_requests import SlackClient
 from tests.slack_stub import SlackStub
+from tests.support.processes import BotProcess, start
 
 STAKEHOLDERS = ("UCLIENT1", "UCLIENT2", "UCLIENT3")
 
@@ -41,9 +41,9 @@ def polls_received(stub: SlackStub) -> Counter[str]:
 @pytest.mark.slow
 def test_one_schedule_two_processes_restarts_one_message_each(
         pg_url: str, tmp_path: Path, stub: SlackStub, started: list[BotProcess]) -> None:
-    from tests.conftest import _truncate_pg
+    from tests.support.database import truncate_pg
 
-    _truncate_pg(pg_url)
+    truncate_pg(pg_url)
     env = {"DATABASE_URL": pg_url, "BOT_TIMEZONE": "UTC"}
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

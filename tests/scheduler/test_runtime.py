@@ -17,8 +17,8 @@ from scheduler import build_scheduler
 from scheduler.runtime import Rhythm, collect_specs
 from storage.models import Project, SlackUser
 from storage.models_rhythm import CheckinConfig, JobRun, Stakeholder, Standup, StandupMember, SummarySubscriber
-from tests.conftest import make_settings
 from tests.slack_stub import SlackStub
+from tests.support.served import make_settings
 
 T = "T0ACME"
 

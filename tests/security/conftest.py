@@ -12,25 +12,20 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.conftest import ServedBot
 from tests.security.harness import Driver, Watch
 from tests.security.world import World, build
 from tests.slack_requests import SlackClient
 from tests.slack_stub import SlackStub
+from tests.support.served import ServedBot
 
 # Examples per property: pure ones (grammar, form readers) take the profile's count; those through
-# the served app take a tenth of it (`through_app`).
+# the served app take a tenth of it (tests.security.profiles.through_app).
 _COMMON = {"deadline": None, "database": None, "print_blob": True,
            "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                      HealthCheck.data_too_large]}
 settings.register_profile("ci", max_examples=150, **_COMMON)
 settings.register_profile("full", max_examples=2500, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-def through_app() -> settings:
-    """Settings for properties that go through the served app: fewer examples, each a real request."""
-    return settings(max_examples=max(12, settings.default.max_examples // 10))
 
 
 @pytest.fixture

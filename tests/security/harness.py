@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from storage.repositories import users as users_repo
-from tests.conftest import ServedBot
 from tests.handlers.slack.e2e import table_counts
 from tests.slack_requests import SlackClient, all_text
 from tests.slack_stub import TEAM, SlackStub
+from tests.support.served import ServedBot
 
 _seq = itertools.count(1)
 MISSING: Any = object()  # a key left out of a payload

@@ -56,8 +56,8 @@ from handlers.slack.views import standup as v_standup
 from storage.models import Counter, Feedback, Project, Risk, RiskEvent
 from storage.models_rhythm import Standup
 from tests.security import strategies as s
-from tests.security.conftest import through_app
 from tests.security.harness import Driver, Outcome
+from tests.security.profiles import through_app
 from tests.security.world import World
 
 PARSERS = {  # each grammar on the text as Slack sends it, read as the Slack front end reads it

@@ -24,11 +24,11 @@ from sqlalchemy.engine import Engine
 
 from bot.logs import setup_logging
 from handlers.slack import ids
-from tests.bot.test_main import STOPPED, BotProcess, clean_env, free_port, start
 from tests.security.harness import Driver, state_of
 from tests.slack_requests import SECRET, SlackClient, checkboxes_value, select_value, text_value
 from tests.slack_stub import SlackStub
 from tests.socket_stub import SocketStub
+from tests.support.processes import STOPPED, BotProcess, clean_env, free_port, start
 
 AUTHOR = "UANON7"  # does nothing but give anonymous feedback
 BOT_TOKEN = "xoxb-test-token-000"

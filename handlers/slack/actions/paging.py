@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncRespond
@@ -10,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import UserError
 from bot.feedback import service as feedback
 from bot.feedback.grammar import ListFeedback
+from bot.outcomes import Outcome
 from bot.parsing import button_json
 from bot.risks import service as risks
 from bot.risks.grammar import ListRisks
@@ -32,14 +34,8 @@ async def handle_risk_page(ack: AsyncAck, body: dict[str, Any], respond: AsyncRe
     s = _state(body)
     request = ListRisks(project_id=_int(s.get("p"), None), include_closed=s.get("a") is True,
                         page=_int(s.get("page"), 1) or 1)
-    try:
-        outcome = await run_request(request, risks.perform, get_deps(context), client, team_of(body), user_of(body))
-    except UserError as e:
-        for part in render(e):
-            await respond(replace_original=False, response_type="ephemeral", **part)
-        return
-    page, *_ = render(outcome.reply)  # one page of the list is one message
-    await respond(replace_original=True, response_type="ephemeral", **page)
+    await _turn(run_request(request, risks.perform, get_deps(context), client, team_of(body), user_of(body)),
+                respond)
 
 
 async def handle_feedback_page(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond,
@@ -47,9 +43,14 @@ async def handle_feedback_page(ack: AsyncAck, body: dict[str, Any], respond: Asy
     await ack()
     s = _state(body)
     request = ListFeedback(project_id=_int(s.get("p"), None), page=_int(s.get("page"), 1) or 1)
+    await _turn(run_request(request, feedback.perform, get_deps(context), client, team_of(body), user_of(body)),
+                respond)
+
+
+async def _turn(listing: Awaitable[Outcome], respond: AsyncRespond) -> None:
+    """The list's other page in place of the one shown; a refusal as a note of its own."""
     try:
-        outcome = await run_request(request, feedback.perform, get_deps(context), client, team_of(body),
-                                    user_of(body))
+        outcome = await listing
     except UserError as e:
         for part in render(e):
             await respond(replace_original=False, response_type="ephemeral", **part)

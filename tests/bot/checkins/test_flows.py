@@ -23,8 +23,8 @@ from scheduler.runtime import Rhythm, checkin_spec
 from storage.db import session_scope
 from storage.models import Project
 from storage.models_rhythm import CheckinConfig, CheckinPoll, Delivery, JobRun
-from tests.support.served import make_settings
 from tests.slack_stub import TEAM, SlackStub
+from tests.support.served import make_settings
 
 MGR = Actor(TEAM, "UMGR", is_manager=True, tz="Europe/London")
 

@@ -16,7 +16,8 @@ from bot.feedback.views import Acted, ActedNotice, FeedbackPage, Recorded
 from bot.people import Actor
 from bot.projects import service as projects
 from storage.models import Feedback
-from tests.bot.conftest import MANAGER, MEMBER, OTHER, TEAM, Db
+from tests.bot.people import MANAGER, MEMBER, OTHER, TEAM
+from tests.bot.units import Db
 
 
 def give(db: Db, actor: Actor = MEMBER, **fields) -> str:  # type: ignore[no-untyped-def]

@@ -17,7 +17,8 @@ from bot.projects.lookup import DuplicateProject, UnknownProject, resolve
 from bot.projects.views import Created, ProjectCard, ProjectList
 from bot.risks import service as risks
 from storage.models import Project
-from tests.bot.conftest import MANAGER, MEMBER, TEAM, Db
+from tests.bot.people import MANAGER, MEMBER, TEAM
+from tests.bot.units import Db
 
 
 def names(db: Db, team: str = TEAM) -> list[str]:

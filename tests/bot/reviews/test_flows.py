@@ -24,11 +24,11 @@ from storage.db import session_scope
 from storage.models import Risk
 from storage.models_rhythm import Delivery
 from tests import summary_seed as seed
-from tests.conftest import make_settings
 from tests.handlers.slack.e2e import check_limits
 from tests.slack_requests import all_text, find_element
 from tests.slack_stub import TEAM, SlackStub
 from tests.summary_seed import at
+from tests.support.served import make_settings
 
 REVIEW = date(2026, 12, 1)
 

@@ -19,7 +19,8 @@ from bot.risks.service import RiskInput
 from handlers.slack.render.catalog import render
 from storage.models import Risk, RiskEvent
 from tests import summary_seed as seed
-from tests.bot.conftest import MANAGER, MEMBER, OTHER, OWNER, TEAM, Db
+from tests.bot.people import MANAGER, MEMBER, OTHER, OWNER, TEAM
+from tests.bot.units import Db
 from tests.slack_requests import all_text
 
 TODAY = date(2026, 12, 1)

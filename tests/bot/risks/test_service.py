@@ -20,7 +20,8 @@ from bot.risks.service import RiskInput
 from bot.risks.views import RiskAdded, RiskAnnouncement, RiskClosed, RiskDetail, RiskList, RiskUpdated
 from handlers.slack.render.catalog import render
 from storage.models import Risk, RiskEvent
-from tests.bot.conftest import MANAGER, MEMBER, OTHER, OWNER, TEAM, Db
+from tests.bot.people import MANAGER, MEMBER, OTHER, OWNER, TEAM
+from tests.bot.units import Db
 
 # ---- score and bands --------------------------------------------------------------------------
 

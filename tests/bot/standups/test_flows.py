@@ -25,11 +25,11 @@ from storage.models import SlackUser
 from storage.models_rhythm import DayOff, Delivery, JobRun, Standup, StandupAnswer, StandupMember
 from storage.repositories import deliveries as repo_deliveries
 from storage.repositories import standups as repo
-from tests.support.served import make_settings
 from tests.handlers.slack.e2e import check_limits
 from tests.message_limits import check_recorded
 from tests.slack_requests import all_text, find_element
 from tests.slack_stub import SlackStub
+from tests.support.served import make_settings
 
 TEAM = "T1"
 ZONES = {"ULON": "Europe/London", "UNYC": "America/New_York", "UKOL": "Asia/Kolkata", "USYD": "Australia/Sydney"}

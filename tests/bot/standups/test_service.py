@@ -19,7 +19,8 @@ from bot.standups.grammar import Setup, ShowReport, Skip
 from handlers.slack.render.catalog import render
 from storage.models import Project, SlackUser
 from storage.models_rhythm import DayOff, Delivery, Standup, StandupAnswer, StandupMember, SummarySubscriber
-from tests.bot.conftest import MANAGER, MEMBER, OTHER, TEAM, Db
+from tests.bot.people import MANAGER, MEMBER, OTHER, TEAM
+from tests.bot.units import Db
 from tests.slack_requests import all_text
 
 NOW = datetime(2030, 1, 7, 12, 0, tzinfo=UTC)  # Monday noon in London

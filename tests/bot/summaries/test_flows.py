@@ -23,11 +23,11 @@ from scheduler.runtime import Rhythm
 from storage.models import Counter
 from storage.models_rhythm import Delivery, JobRun, SummarySubscriber
 from tests import summary_seed as seed
-from tests.support.served import make_settings
 from tests.handlers.slack.e2e import check_limits
 from tests.slack_requests import all_text
 from tests.slack_stub import TEAM, SlackStub
 from tests.summary_seed import at
+from tests.support.served import make_settings
 
 MONDAY_0800_LONDON = at(2026, 11, 30, 8, 0, 20)  # GMT in winter: 08:00 local
 

@@ -23,7 +23,8 @@ from handlers.slack.render.catalog import render
 from storage.models import Counter, Project
 from storage.models_rhythm import JobRun, SummarySubscriber
 from tests import summary_seed as seed
-from tests.bot.conftest import MANAGER, MEMBER, TEAM, Db
+from tests.bot.people import MANAGER, MEMBER, TEAM
+from tests.bot.units import Db
 from tests.handlers.slack.e2e import check_limits
 from tests.slack_requests import all_text
 from tests.summary_seed import at

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from handlers.console import commands
-from tests.handlers.console.conftest import Drive
+from tests.handlers.console.driving import Drive
 
 ACME = '/project new Acme client="Acme Corp" channel=#sales'
 

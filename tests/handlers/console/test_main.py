@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from handlers.console import main as console_main
 from storage import clock
-from tests.handlers.console.conftest import drive_console
+from tests.handlers.console.driving import drive_console
 
 REPO = Path(__file__).resolve().parents[3]
 FRIDAY_AFTER_THREE = datetime(2031, 3, 7, 15, 0, 30, tzinfo=UTC)  # check-ins go out Fridays at 15:00

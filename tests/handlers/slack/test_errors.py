@@ -11,10 +11,10 @@ import pytest
 
 from storage.db import make_engine
 from storage.models import Risk
-from tests.conftest import ServedBot, make_settings
 from tests.handlers.slack.e2e import rows
 from tests.slack_requests import SlackClient, all_text, text_value
 from tests.slack_stub import SlackStub
+from tests.support.served import ServedBot, make_settings
 
 SORRY = "Sorry, something went wrong on my side"
 DB_DOWN = "can't reach my database"

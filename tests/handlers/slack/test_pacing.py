@@ -16,8 +16,8 @@ from bot.delivery import Deliverer, Envelope
 from handlers.slack.pacing import RELAX_S, SAFETY, Pacer, retry_after
 from handlers.slack.sender import SlackSender
 from storage.db import make_engine, migrate
-from tests.conftest import make_settings
 from tests.slack_stub import SlackStub
+from tests.support.served import make_settings
 
 TEAM = "T0ACME"
 

@@ -16,10 +16,10 @@ from bot.reviews.flows import send_due_reviews
 from handlers.slack import ids
 from storage.models import Risk, RiskEvent
 from tests import summary_seed as seed
-from tests.conftest import ServedBot
 from tests.handlers.slack.e2e import check_limits, table_counts
 from tests.slack_requests import SlackClient, all_text, date_value, find_element, select_value, text_value
 from tests.slack_stub import SlackStub
+from tests.support.served import ServedBot
 
 DM_TS = "1700000000.000200"
 

@@ -4,24 +4,16 @@ submitted, and "Log as risk" under a blocker opening the risk form prefilled."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlmodel import Session, select
 
 from handlers.slack import ids
 from storage.models import Risk
 from storage.models_rhythm import Standup, StandupAnswer
-from tests.handlers.slack.commands.test_standup import CHANNEL, answer, dm_to, setup_standup
 from tests.handlers.slack.e2e import one, rows, seed_project
+from tests.handlers.slack.standups import CHANNEL, SETUP, answer, prompt_for
 from tests.slack_requests import SlackClient, all_text, find_element, select_value, text_value
 from tests.slack_stub import SlackStub
-
-
-def prompt_for(slack: SlackClient, stub: SlackStub, user: str = "UMEMBER", setup: str | None = None
-               ) -> dict[str, Any]:
-    setup_standup(slack, setup) if setup else setup_standup(slack)
-    assert "Sent the stand-up prompt" in slack.command("/standup", "now", user="UMGR", channel=CHANNEL).text()
-    return dm_to(stub, user)[0]
 
 
 def test_someone_else_pressing_a_forwarded_prompt_is_refused(slack: SlackClient, stub: SlackStub) -> None:
@@ -101,8 +93,6 @@ def test_log_as_risk_for_a_vanished_answer_is_answered(slack: SlackClient, stub:
 
 
 def test_digest_mode_keeps_answers_for_the_digest(slack: SlackClient, stub: SlackStub, engine) -> None:
-    from tests.handlers.slack.commands.test_standup import SETUP
-
     # 23:59 (UTC): the digest's three hours never run out while this test runs, whatever the clock says
     prompt = prompt_for(slack, stub, setup=SETUP.replace("09:30", "23:59") + " post=digest")
     answer(slack, stub, prompt, "UMEMBER", today="Call Acme", blockers="Legal")

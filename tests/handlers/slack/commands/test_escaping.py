@@ -8,10 +8,9 @@ from typing import Any
 
 from handlers.slack import ids
 from storage.models import Risk
-from tests.handlers.slack.actions.test_standup import prompt_for
-from tests.handlers.slack.commands.test_standup import CHANNEL, answer
 from tests.handlers.slack.e2e import one
-from tests.handlers.slack.render.test_escaping import LIVE, mrkdwn_strings
+from tests.handlers.slack.render.mrkdwn import LIVE, mrkdwn_strings
+from tests.handlers.slack.standups import CHANNEL, answer, prompt_for
 from tests.slack_requests import SlackClient, select_value, text_value
 from tests.slack_stub import SlackStub
 

@@ -11,17 +11,9 @@ from sqlmodel import Session, select
 from handlers.slack import ids
 from storage.models_rhythm import DayOff, Standup, StandupAnswer, StandupMember, SummarySubscriber
 from tests.handlers.slack.e2e import check_limits, one, rows, table_counts
-from tests.slack_requests import SlackClient, all_text, find_element, text_value
+from tests.handlers.slack.standups import CHANNEL, SETUP, answer, dm_to, setup_standup
+from tests.slack_requests import SlackClient, all_text, find_element
 from tests.slack_stub import TEAM, SlackStub
-
-CHANNEL = "CSTAND"
-SETUP = f"setup channel=<#{CHANNEL}|standup> members=<@UMEMBER|mike>,<@UMEMBER2|nina> time=09:30 days=daily"
-
-
-def setup_standup(slack: SlackClient, text: str = SETUP) -> str:
-    t = slack.command("/standup", text, user="UMGR").text()
-    assert "stand-up" in t.lower() and "Usage" not in t, t
-    return t
 
 
 def standup_jobs(served: Any, expected: list[str]) -> list[str]:
@@ -33,24 +25,6 @@ def standup_jobs(served: Any, expected: list[str]) -> list[str]:
         if jobs == expected or time.monotonic() > deadline:
             return jobs
         time.sleep(0.02)
-
-
-def dm_to(stub: SlackStub, user: str, count: int = 1) -> list[dict[str, Any]]:
-    return stub.wait_for("chat.postMessage", count=count, channel=user)
-
-
-def answer(slack: SlackClient, stub: SlackStub, prompt: dict[str, Any], user: str, today: str,
-           blockers: str = "", yesterday: str = "Wrote the proposal") -> dict[str, Any]:
-    """Press the prompt's button and submit the form; returns the view that was opened."""
-    opened = len(stub.find("views.open"))
-    r = slack.click(prompt, ids.STANDUP_OPEN, user=user, channel=f"D{user}")
-    assert r.status == 200
-    view = stub.wait_for("views.open", count=opened + 1)[opened]["view"]
-    assert view["callback_id"] == ids.STANDUP_MODAL
-    sub = slack.submit(view, {ids.B_YESTERDAY: text_value(yesterday), ids.B_TODAY: text_value(today),
-                              ids.B_BLOCKERS: text_value(blockers)}, user=user)
-    assert sub.status == 200 and not sub.body.strip(), sub.body
-    return view
 
 
 def test_help_and_empty_show_usage(slack: SlackClient) -> None:

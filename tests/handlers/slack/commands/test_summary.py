@@ -13,11 +13,11 @@ from handlers.slack import ids
 from storage import clock
 from storage.models_rhythm import SummarySubscriber
 from tests import summary_seed as seed
-from tests.conftest import ServedBot
 from tests.handlers.slack.e2e import check_limits, seed_project, seed_risks, table_counts, wait_responses
 from tests.message_limits import check_recorded, checkin_projects, wait_all
 from tests.slack_requests import SlackClient, all_text
 from tests.slack_stub import TEAM, SlackStub
+from tests.support.served import ServedBot
 
 
 def subscribers(engine: Engine) -> set[tuple[str, str, str | None]]:

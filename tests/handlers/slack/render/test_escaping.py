@@ -27,10 +27,9 @@ from handlers.slack.render import projects as pui
 from handlers.slack.render import risks as rui
 from handlers.slack.render.catalog import render
 from handlers.slack.text import to_core
-from tests.handlers.slack.render.test_builders import check_message, item, project, risk
+from tests.handlers.slack.render.builders import check_message, item, project, risk
+from tests.handlers.slack.render.mrkdwn import LIVE, mrkdwn_strings
 
-# Anything Slack turns into a ping or a hidden link, wherever it occurs in a string.
-LIVE = re.compile(r"<!|<(?:https?|mailto):|<@[^UW]|<#[^CG]")
 HOSTILE = ["<!channel>", "<!here>", "<!everyone>", "<!subteam^S1|@devs>", "<http://evil.example/pay|bank>",
            "R&D <b>", "&lt;!channel&gt;"]
 
@@ -44,24 +43,6 @@ def strings(obj: Any) -> list[str]:
     if isinstance(obj, list):
         return [s for v in obj for s in strings(v)]
     return []
-
-
-def mrkdwn_strings(msg: dict[str, Any]) -> list[str]:
-    """The `text` fallback and every mrkdwn text object: what Slack parses for markup."""
-    out = [msg["text"]]
-
-    def walk(o: Any) -> None:
-        if isinstance(o, dict):
-            if o.get("type") == "mrkdwn":
-                out.append(o["text"])
-            for v in o.values():
-                walk(v)
-        elif isinstance(o, list):
-            for v in o:
-                walk(v)
-
-    walk(msg.get("blocks", []))
-    return out
 
 
 def assert_inert(msg: dict[str, Any]) -> None:

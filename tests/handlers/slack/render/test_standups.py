@@ -13,7 +13,7 @@ from handlers.slack import ids
 from handlers.slack.render import standups as ui
 from handlers.slack.render.catalog import render
 from storage.models_rhythm import Standup, StandupAnswer
-from tests.handlers.slack.render.test_builders import check_message, check_modal
+from tests.handlers.slack.render.builders import check_message, check_modal
 from tests.message_limits import check_whole_message
 from tests.slack_requests import all_text, find_element
 

@@ -1,0 +1,41 @@
+"""Fixtures for the Teams front end: the HTTPS stand-in for Microsoft and the keys the tests sign with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.teams_stub import Pki, TeamsStub, rsa_key, trust_in_aiohttp
+
+
+@pytest.fixture(scope="session")
+def teams_pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return Pki.create(tmp_path_factory.mktemp("teams-pki"))
+
+
+@pytest.fixture(scope="session")
+def teams_signing_key() -> rsa.RSAPrivateKey:
+    """The key the stand-in publishes and `mint()` signs with by default."""
+    return rsa_key()
+
+
+@pytest.fixture(scope="session")
+def other_key() -> rsa.RSAPrivateKey:
+    """A key the stand-in does not publish."""
+    return rsa_key()
+
+
+@pytest.fixture
+def teams_stub(teams_pki: Pki, teams_signing_key: rsa.RSAPrivateKey,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[TeamsStub]:
+    """The stand-in, served on 127.0.0.1 over HTTPS, its CA trusted by urllib, httpx, aiohttp and requests."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(teams_pki.ca_file))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(teams_pki.ca_file))
+    trust_in_aiohttp(teams_pki)
+    stub = TeamsStub(teams_pki, teams_signing_key).start()
+    try:
+        yield stub
+    finally:
+        stub.stop()
