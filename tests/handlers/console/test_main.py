@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,14 @@ from storage import clock
 from tests.handlers.console.driving import drive_console
 
 REPO = Path(__file__).resolve().parents[3]
-FRIDAY_AFTER_THREE = datetime(2031, 3, 7, 15, 0, 30, tzinfo=UTC)  # check-ins go out Fridays at 15:00
+
+
+def friday_after_three() -> datetime:
+    """The next Friday (at least a day ahead), 30 s after 15:00 UTC, when new check-ins go out:
+    after the schedule is made, so its first occurrence is one to catch up."""
+    now = clock.now()
+    days = (4 - now.weekday()) % 7 or 7
+    return (now + timedelta(days=days)).replace(hour=15, minute=0, second=30, microsecond=0)
 
 
 def test_runs_with_no_slack_settings(tmp_path: Path) -> None:
@@ -44,9 +51,10 @@ def test_default_database_file(tmp_path: Path) -> None:
 
 def test_a_scheduled_checkin_arrives_after_time_travel(engine: Engine) -> None:
     drive_console(engine, ['/project new Acme', "/checkin add @ann project=Acme"])
-    with time_machine.travel(FRIDAY_AFTER_THREE, tick=True):
+    friday = friday_after_three()
+    with time_machine.travel(friday, tick=True):
         out = drive_console(engine, ["time"])
-    assert "The console's clock says Fri 2031-03-07 15:00" in out
+    assert f"The console's clock says Fri {friday:%Y-%m-%d} 15:00" in out
     assert "[DM @ann] How happy are you with Acme this week?" in out  # caught up at start, within its grace
 
 
@@ -67,10 +75,11 @@ def test_now_moves_the_clock_and_the_poll_arrives(tmp_path: Path, monkeypatch: p
             await asyncio.sleep(0.05)
         return None
 
-    now = FRIDAY_AFTER_THREE.isoformat()
+    friday = friday_after_three()
+    now = friday.isoformat()
     assert console_main.main(["--db", db, "--now", now], read=read_until_poll, write=out.append) == 0
     assert any("[DM @ann] How happy are you with Acme this week?" in line for line in out), out
-    assert clock.now() > FRIDAY_AFTER_THREE
+    assert clock.now() > friday
 
 
 def test_bad_arguments() -> None:
