@@ -22,10 +22,11 @@ import aiohttp
 
 from bench.common import SECRET, TEAM, TOKEN, machine
 from bench.seed import scratch_database, seed_stakeholders
-from bot.app import PooledWebClient, build_deps, make_client
+from bot.app import build_deps
 from bot.checkins.flows import send_poll
 from bot.delivery import Report
 from bot.settings import Settings
+from handlers.slack.client import PooledWebClient, make_client
 from scheduler import build_scheduler
 from scheduler.runtime import Rhythm
 from storage.repositories import deliveries

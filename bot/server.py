@@ -20,10 +20,11 @@ from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.app import PooledWebClient, build_deps, create_app
+from bot.app import build_deps, create_app
 from bot.deps import Deps
 from bot.settings import HOW_TO_FIX, Settings
 from handlers.slack import envelopes
+from handlers.slack.client import PooledWebClient
 from scheduler import build_scheduler
 from storage import clock
 from storage.db import ping

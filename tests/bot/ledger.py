@@ -8,9 +8,9 @@ import sys
 
 from sqlalchemy.engine import Engine
 
-from bot.app import make_client
 from bot.database import Database
 from bot.delivery import HOST, Deliverer
+from handlers.slack.client import make_client
 from handlers.slack.sender import SlackSender
 from tests.slack_stub import SlackStub
 from tests.support.served import make_settings

@@ -125,7 +125,7 @@ def test_pending_rows_of_a_live_owner_wait_for_their_lease(engine: Engine, stub:
 
 SCRIPT = textwrap.dedent("""
     import asyncio, sys
-    from bot.app import make_client
+    from handlers.slack.client import make_client
     from bot.delivery import Deliverer, Envelope
     from bot.database import Database
     from handlers.slack.sender import SlackSender

@@ -69,7 +69,7 @@ def test_respond_over_the_pool_posts_what_bolts_respond_posts() -> None:
     """`PooledRespond` builds response_url bodies itself, field for field as Bolt's `respond()` does."""
     from slack_sdk.models.blocks import DividerBlock
 
-    from bot.app import response_message
+    from handlers.slack.client import response_message
 
     assert response_message(text="hi") == {"text": "hi"}
     assert response_message(text="hi", blocks=[], response_type="ephemeral", replace_original=False) == {

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import make_client
 from bot.database import Database
 from bot.delivery import Deliverer, Envelope
+from handlers.slack.client import make_client
 from handlers.slack.pacing import RELAX_S, SAFETY, Pacer, retry_after
 from handlers.slack.sender import SlackSender
 from storage.db import make_engine, migrate
