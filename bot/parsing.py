@@ -24,7 +24,8 @@ from storage import clock
 OPEN_QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“", "«": "»", "‘": "’", "’": "’"}
 CLOSE_QUOTES = set('"”“»’')
 OPTION = re.compile(r"^([A-Za-z][A-Za-z_-]*)=(.*)$", re.S)
-MAX_ID = 32  # the most characters an id of a person or conversation is stored in
+MAX_ID = 64  # the most characters a person's id is stored in (an Entra object id has 36)
+MAX_PLACE_ID = 200  # and a conversation's (a Teams conversation id runs to some 200)
 
 
 @dataclass
@@ -187,7 +188,7 @@ def person(value: str) -> str | None:
 def place(value: str) -> str | None:
     """The id of the one conversation `value` refers to, if it is exactly a reference to one."""
     found = core_text.place_id(value.strip())
-    return found if found and len(found) <= MAX_ID else None
+    return found if found and len(found) <= MAX_PLACE_ID else None
 
 
 def user_id(value: str, what: str, usage: str | None = None) -> str:

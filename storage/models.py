@@ -13,11 +13,19 @@ from sqlmodel import Field, SQLModel
 
 from storage import clock
 
+# Ids as the chat platforms make them: a Slack id is about a dozen characters, a Teams tenant or Entra
+# object id is a 36-character GUID, and a Teams conversation id (`19:…@thread.tacv2`, `a:…`) or
+# activity id can run to some 200 characters.
+WORKSPACE_ID_LEN = 64  # a Slack team id or a Teams tenant id (`team_id`)
+PERSON_ID_LEN = 64  # a Slack user id or an Entra object id
+PLACE_ID_LEN = 200  # a Slack channel id or a Teams conversation id
+MESSAGE_ID_LEN = 200  # a Slack message ts or a Teams activity id
+
 
 class Counter(SQLModel, table=True):
     """Per-workspace sequences behind the R-N and F-N ids."""
 
-    team_id: str = Field(primary_key=True, max_length=32)
+    team_id: str = Field(primary_key=True, max_length=WORKSPACE_ID_LEN)
     name: str = Field(primary_key=True, max_length=32)
     value: int = 0
 
@@ -26,14 +34,14 @@ class Project(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("team_id", "name_key", name="uq_project_team_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32, index=True)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN, index=True)
     name: str = Field(max_length=80)
     name_key: str = Field(max_length=80)  # lower-cased name, unique per workspace
     client: str | None = Field(default=None, max_length=200)
-    channel_id: str | None = Field(default=None, max_length=32)
+    channel_id: str | None = Field(default=None, max_length=PLACE_ID_LEN)
     deadline: date | None = None
     budget: float | None = None
-    created_by: str = Field(max_length=32)
+    created_by: str = Field(max_length=PERSON_ID_LEN)
     created_at: datetime = Field(default_factory=clock.now)
 
 
@@ -50,7 +58,7 @@ class Risk(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     number: int
     project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL")
     title: str = Field(max_length=200)
@@ -59,12 +67,12 @@ class Risk(SQLModel, table=True):
     impact: int
     score: int  # probability x impact, stored so lists sort in the database
     status: str = Field(default="open", max_length=16)
-    owner_id: str | None = Field(default=None, max_length=32)
+    owner_id: str | None = Field(default=None, max_length=PERSON_ID_LEN)
     mitigation: str | None = Field(default=None, sa_column=Column(Text))
     contingency: str | None = Field(default=None, sa_column=Column(Text))
     review_date: date | None = None
     source: str = Field(default="manual", max_length=16)  # manual | standup | checkin
-    created_by: str = Field(max_length=32)
+    created_by: str = Field(max_length=PERSON_ID_LEN)
     created_at: datetime = Field(default_factory=clock.now)
     updated_at: datetime = Field(default_factory=clock.now)
     closed_at: datetime | None = None
@@ -76,10 +84,10 @@ class RiskEvent(SQLModel, table=True):
     __table_args__ = (Index("ix_riskevent_risk", "risk_id", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     risk_id: int = Field(foreign_key="risk.id", ondelete="CASCADE")
     at: datetime = Field(default_factory=clock.now)
-    actor_id: str = Field(max_length=32)
+    actor_id: str = Field(max_length=PERSON_ID_LEN)
     action: str = Field(max_length=16)  # created | updated | closed | reviewed
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     note: str | None = Field(default=None, sa_column=Column(Text))
@@ -94,7 +102,7 @@ class Feedback(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     number: int
     project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL")
     source: str = Field(default="team", max_length=16)  # client | team
@@ -102,18 +110,18 @@ class Feedback(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     is_private: bool = False
     is_anonymous: bool = False
-    author_id: str | None = Field(default=None, max_length=32)  # never set when anonymous
+    author_id: str | None = Field(default=None, max_length=PERSON_ID_LEN)  # never set when anonymous
     created_at: datetime = Field(default_factory=clock.now)
     acted_at: datetime | None = None
-    acted_by: str | None = Field(default=None, max_length=32)
+    acted_by: str | None = Field(default=None, max_length=PERSON_ID_LEN)
     action_text: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class SlackUser(SQLModel, table=True):
     """What `users.info` said of a person, cached (roles and time zone)."""
 
-    team_id: str = Field(primary_key=True, max_length=32)
-    user_id: str = Field(primary_key=True, max_length=32)
+    team_id: str = Field(primary_key=True, max_length=WORKSPACE_ID_LEN)
+    user_id: str = Field(primary_key=True, max_length=PERSON_ID_LEN)
     name: str | None = Field(default=None, max_length=120)
     tz: str | None = Field(default=None, max_length=64)
     is_admin: bool = False

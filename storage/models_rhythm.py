@@ -13,6 +13,7 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage import clock
+from storage.models import MESSAGE_ID_LEN, PERSON_ID_LEN, PLACE_ID_LEN, WORKSPACE_ID_LEN
 
 
 class CheckinConfig(SQLModel, table=True):
@@ -22,13 +23,13 @@ class CheckinConfig(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("team_id", "project_id", name="uq_checkin_config_project"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
     day: int = 4  # 0 = Monday … 6 = Sunday
     time: str = Field(default="15:00", max_length=5)  # HH:MM
     tz: str = Field(default="UTC", max_length=64)
     reminder_hours: int = 24
-    created_by: str = Field(max_length=32)
+    created_by: str = Field(max_length=PERSON_ID_LEN)
     updated_at: datetime = Field(default_factory=clock.now)
 
 
@@ -36,10 +37,10 @@ class Stakeholder(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("team_id", "project_id", "user_id", name="uq_stakeholder"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
-    user_id: str = Field(max_length=32)
-    added_by: str = Field(max_length=32)
+    user_id: str = Field(max_length=PERSON_ID_LEN)
+    added_by: str = Field(max_length=PERSON_ID_LEN)
     added_at: datetime = Field(default_factory=clock.now)
 
 
@@ -54,11 +55,11 @@ class CheckinPoll(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
     occurrence: str = Field(max_length=64)
     sent_at: datetime = Field(default_factory=clock.now)
-    sent_by: str | None = Field(default=None, max_length=32)  # set when sent by hand
+    sent_by: str | None = Field(default=None, max_length=PERSON_ID_LEN)  # set when sent by hand
 
 
 class CheckinAnswer(SQLModel, table=True):
@@ -70,10 +71,10 @@ class CheckinAnswer(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     poll_id: int = Field(foreign_key="checkin_poll.id", ondelete="CASCADE")
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=PERSON_ID_LEN)
     score: int | None = None  # 1..5
     status: str | None = Field(default=None, max_length=16)  # on_track | at_risk | off_track
     comment: str | None = Field(default=None, sa_column=Column(Text))
@@ -87,13 +88,13 @@ class Standup(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_standup_channel"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
-    channel_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
+    channel_id: str = Field(max_length=PLACE_ID_LEN)
     time: str = Field(default="09:30", max_length=5)
     days: str = Field(default="mon,tue,wed,thu,fri", max_length=40)
     tz: str | None = Field(default=None, max_length=64)  # for members whose own zone is unknown
     post_mode: str = Field(default="each", max_length=8)  # each | digest
-    created_by: str = Field(max_length=32)
+    created_by: str = Field(max_length=PERSON_ID_LEN)
     updated_at: datetime = Field(default_factory=clock.now)
 
 
@@ -102,9 +103,9 @@ class StandupMember(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("standup_id", "user_id", name="uq_standup_member"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     standup_id: int = Field(foreign_key="standup.id", ondelete="CASCADE")
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=PERSON_ID_LEN)
 
 
 class StandupAnswer(SQLModel, table=True):
@@ -115,17 +116,17 @@ class StandupAnswer(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     standup_id: int = Field(foreign_key="standup.id", ondelete="CASCADE")
-    user_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=PERSON_ID_LEN)
     day: date  # the member's local date
     yesterday: str | None = Field(default=None, sa_column=Column(Text))
     today: str | None = Field(default=None, sa_column=Column(Text))
     blockers: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=clock.now)
     updated_at: datetime = Field(default_factory=clock.now)
-    post_channel: str | None = Field(default=None, max_length=32)
-    post_ts: str | None = Field(default=None, max_length=32)
+    post_channel: str | None = Field(default=None, max_length=PLACE_ID_LEN)
+    post_ts: str | None = Field(default=None, max_length=MESSAGE_ID_LEN)
     risk_number: int | None = None  # set when the blocker was logged as a risk
 
 
@@ -136,8 +137,8 @@ class DayOff(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("team_id", "user_id", "day", name="uq_day_off"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
-    user_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
+    user_id: str = Field(max_length=PERSON_ID_LEN)
     day: date
 
 
@@ -146,8 +147,8 @@ class SummarySubscriber(SQLModel, table=True):
 
     __tablename__ = "summary_subscriber"
 
-    team_id: str = Field(primary_key=True, max_length=32)
-    user_id: str = Field(primary_key=True, max_length=32)
+    team_id: str = Field(primary_key=True, max_length=WORKSPACE_ID_LEN)
+    user_id: str = Field(primary_key=True, max_length=PERSON_ID_LEN)
     tz: str | None = Field(default=None, max_length=64)
     added_at: datetime = Field(default_factory=clock.now)
 
@@ -162,7 +163,7 @@ class JobRun(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     job_key: str = Field(max_length=96)
     occurrence: str = Field(max_length=64)
     status: str = Field(default="done", max_length=16)  # done | missed
@@ -184,9 +185,9 @@ class Delivery(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
     what: str = Field(max_length=96)
-    recipient: str = Field(max_length=32)
+    recipient: str = Field(max_length=PLACE_ID_LEN)  # a person or a conversation
     occurrence: str = Field(max_length=64)
     status: str = Field(default="pending", max_length=16)  # pending | sent | failed
     payload: str = Field(default="{}", sa_column=Column(Text, nullable=False))
@@ -194,8 +195,8 @@ class Delivery(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=200)
     owner: str | None = Field(default=None, max_length=96)
     lease_until: datetime | None = None
-    channel: str | None = Field(default=None, max_length=32)
-    ts: str | None = Field(default=None, max_length=32)
+    channel: str | None = Field(default=None, max_length=PLACE_ID_LEN)
+    ts: str | None = Field(default=None, max_length=MESSAGE_ID_LEN)
     created_at: datetime = Field(default_factory=clock.now)
     sent_at: datetime | None = None
 
@@ -212,9 +213,9 @@ class PendingCommand(SQLModel, table=True):
     __table_args__ = (Index("ix_pending_command_received", "received_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=32)
-    user_id: str = Field(max_length=32)
-    channel_id: str | None = Field(default=None, max_length=32)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
+    user_id: str = Field(max_length=PERSON_ID_LEN)
+    channel_id: str | None = Field(default=None, max_length=PLACE_ID_LEN)
     command: str = Field(max_length=32)
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
     status: str = Field(default="pending", max_length=16)  # pending | done
