@@ -7,7 +7,7 @@ them out and decides how much of each fits its own messages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from storage.models import Feedback, Project, Risk
 from storage.models_rhythm import Delivery, JobRun
@@ -79,3 +79,9 @@ class ProjectHealth:
     scores: ProjectScores | None
     standups: list[StandupRate]
     channel_id: str | None
+
+
+def age(when: datetime, now: datetime) -> str:
+    """How long ago `when` was, in days, as every front end says it ("today", "3 days ago")."""
+    days = (now - (when if when.tzinfo else when.replace(tzinfo=UTC))).days
+    return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''} ago"

@@ -11,6 +11,7 @@ from functools import singledispatch
 from typing import Any
 
 from bot.errors import UserError
+from handlers.slack.render.common import core_message
 
 Message = dict[str, Any]
 
@@ -22,16 +23,12 @@ def render(view: object) -> list[Message]:
 
 @render.register
 def _text(view: str) -> list[Message]:
-    from handlers.slack.render.common import core_message
-
     return [core_message(view)]
 
 
 @render.register
 def _refusal(view: UserError) -> list[Message]:
     """A refusal or bad input: its text. Errors that quote what someone typed register their own."""
-    from handlers.slack.render.common import core_message
-
     return [core_message(str(view))]
 
 

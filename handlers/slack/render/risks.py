@@ -31,16 +31,12 @@ PROBABILITY = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost 
 IMPACT = {1: "Negligible", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}
 
 
-def _band(score: int) -> str:
-    return band(score)
-
-
 def rid(risk: Risk) -> str:
     return f"R-{risk.number}"
 
 
 def score_text(risk: Risk) -> str:
-    b = _band(risk.score)
+    b = band(risk.score)
     return f"{BAND_ICON[b]} score {risk.score} ({b})"
 
 
@@ -59,7 +55,7 @@ def line(risk: Risk, project_name: str | None = None) -> str:
 
 
 def added(risk: Risk, project: Project | None, assumed: Sequence[str]) -> dict[str, Any]:
-    text = f"Logged {rid(risk)}: {safe(risk.title, 600)} — score {risk.score} ({_band(risk.score)})"
+    text = f"Logged {rid(risk)}: {safe(risk.title, 600)} — score {risk.score} ({band(risk.score)})"
     blocks = [section(f":white_check_mark: Logged {line(risk, project.name if project else None)}")]
     if assumed:
         blocks.append(context(
@@ -69,7 +65,7 @@ def added(risk: Risk, project: Project | None, assumed: Sequence[str]) -> dict[s
 
 
 def announcement(risk: Risk, project: Project, actor_id: str, reason: str) -> dict[str, Any]:
-    b = _band(risk.score)
+    b = band(risk.score)
     text = f"{reason} on {safe(project.name)}: {rid(risk)} {safe(risk.title, 600)} — score {risk.score} ({b})"
     return message(text, [
         section(f"{BAND_ICON[b]} *{reason} on {safe(project.name)}* ({b})\n{line(risk, project.name)}"),
@@ -95,7 +91,7 @@ def listing(rows: Sequence[Risk], project_names: dict[int, str], *, total: int, 
     if nav:
         blocks.append(nav)
     text = f"{what}{safe(where)}: {total} (page {page} of {pages})\n" + "\n".join(
-        f"{rid(r)} score {r.score} ({_band(r.score)}) {safe(r.title, 200)}" for r in rows)
+        f"{rid(r)} score {r.score} ({band(r.score)}) {safe(r.title, 200)}" for r in rows)
     return message(text, blocks)
 
 
@@ -123,7 +119,7 @@ def _history_line(ev: RiskEvent) -> str:
 
 
 def card(risk: Risk, project: Project | None, events: Sequence[RiskEvent]) -> dict[str, Any]:
-    b = _band(risk.score)
+    b = band(risk.score)
     fields = [
         f"*Score*\n{BAND_ICON[b]} {risk.score} ({b})",
         f"*Probability × impact*\n{risk.probability} {PROBABILITY[risk.probability]} × "
@@ -161,7 +157,7 @@ def card(risk: Risk, project: Project | None, events: Sequence[RiskEvent]) -> di
 
 def updated(risk: Risk, changes: dict[str, list[Any]]) -> dict[str, Any]:
     what = ", ".join(changes)
-    text = f"Updated {rid(risk)} ({safe(what)}) — score {risk.score} ({_band(risk.score)})"
+    text = f"Updated {rid(risk)} ({safe(what)}) — score {risk.score} ({band(risk.score)})"
     return message(text, [section(f":pencil2: Updated {line(risk)}\n_Changed: {safe(what)}_")])
 
 

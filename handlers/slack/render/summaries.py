@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.summaries.grammar import USAGE as USAGE  # the command's usage, for what shows it
-from bot.summaries.views import ProjectHealth, ProjectScores, Summary
+from bot.summaries.views import ProjectHealth, ProjectScores, Summary, age
 from handlers.slack import ids
 from handlers.slack.render import render
 from handlers.slack.render.common import (
@@ -85,14 +85,9 @@ def _risk_line(r: Risk, names: dict[int, str], *, review: bool = False) -> str:
     return " · ".join(bits)
 
 
-def _age(when: datetime, now: datetime) -> str:
-    days = (now - (when if when.tzinfo else when.replace(tzinfo=UTC))).days
-    return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''} ago"
-
-
 def _feedback_line(f: Feedback, names: dict[int, str], now: datetime) -> str:
     icon = SENTIMENT_ICONS.get(f.sentiment, "")
-    return (f"• *F-{f.number}* {icon} {f.source}{_project(names, f.project_id)} · {_age(f.created_at, now)} — "
+    return (f"• *F-{f.number}* {icon} {f.source}{_project(names, f.project_id)} · {age(f.created_at, now)} — "
             f"“{safe(truncate(' '.join(f.text.split()), 140))}”")
 
 

@@ -7,9 +7,9 @@ keeps the rows that fit, counting the rest ("…and 40 more") with the command t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
-from bot.summaries.views import ProjectHealth, ProjectScores, Summary
+from bot.summaries.views import ProjectHealth, ProjectScores, Summary, age
 from handlers.teams import ids
 from handlers.teams.render import Activity, render
 from handlers.teams.render.cards import (
@@ -53,15 +53,10 @@ def _risk_line(r: Risk, names: dict[int, str], *, review: bool = False) -> str:
     return " · ".join(bits)
 
 
-def _age(when: datetime, now: datetime) -> str:
-    days = (now - (when if when.tzinfo else when.replace(tzinfo=UTC))).days
-    return "today" if days < 1 else f"{days} day{'s' if days != 1 else ''} ago"
-
-
 def _feedback_line(f: Feedback, names: dict[int, str], now: datetime) -> str:
     said = plain(cut(" ".join(f.text.split()), 140))
     return (f"• **F-{f.number}** {SENTIMENT_ICONS.get(f.sentiment, '')} {plain(f.source)}"
-            f"{_project(names, f.project_id)} · {_age(f.created_at, now)} — “{said}”")
+            f"{_project(names, f.project_id)} · {age(f.created_at, now)} — “{said}”")
 
 
 def arrow(change: float | None) -> str:
