@@ -7,7 +7,12 @@
    `sent` (with the message's channel and ts) or `failed` (with the platform's error).
 3. A row left `pending` by a crash is recovered at start, or by any instance
    once its lease runs out. If an earlier attempt may have reached the platform,
-   the conversation is asked for the message's key before sending again.
+   the conversation is asked for the message's key before sending again. A
+   platform that keeps no history to ask (Teams: its connector takes no key and
+   lists no past messages) answers None, and such a row ends `uncertain`: never
+   sent again, so nobody gets it twice, and shown in the managers' summary. Only
+   an attempt that surely did not reach the platform (`PostFailed.unsent`: throttled,
+   no token, no connection made) is tried again there.
 4. A view is rendered into its parts by the platform's `bot.ports.Sender` when
    its row is written, so the row holds exactly what is sent. A message too long
    for one platform message is one row with several parts, sent in order (the
@@ -45,6 +50,9 @@ HOST = socket.gethostname()
 INSTANCE = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 METADATA_TYPE = "bot_delivery"
 MAX_ATTEMPTS = 5
+UNSENT = "unsent: "  # how a released row's error says that its last attempt surely did not reach the platform
+UNCERTAIN = ("may have been delivered before a restart or a lost connection; not sent again, "
+             "so that nobody gets it twice")
 HISTORY_MARGIN = timedelta(minutes=1)  # the platform's clock may run behind ours
 
 
@@ -78,6 +86,7 @@ class Report:
     failed: int = 0
     skipped: int = 0  # keys that already existed: never sent twice
     retry: int = 0  # left pending for a later attempt
+    uncertain: int = 0  # may have reached a platform that cannot be asked: not sent again
     errors: dict[str, str] = field(default_factory=dict)  # recipient -> the platform's error
 
 
@@ -166,7 +175,15 @@ class Deliverer:
         parts, thread = parts_of(payload)
         done: dict[int, Posted] = {}
         if row.attempts > 1:
-            done = await self._already_posted(row, len(parts))
+            found = await self._already_posted(row, len(parts))
+            if found is None and not (row.error or "").startswith(UNSENT):
+                log.warning("delivery %s to %s may have reached a platform that cannot be asked; not sent again",
+                            row.what, row.recipient)
+                await self.db.write(ledger.mark, delivery_id=delivery_id, status="uncertain", error=UNCERTAIN)
+                report.uncertain += 1
+                report.errors[row.recipient] = "uncertain"
+                return
+            done = found or {}
         try:
             for i, part in enumerate(parts):
                 if i in done:
@@ -175,7 +192,7 @@ class Deliverer:
                                                  thread=done[0] if thread and i > 0 else None)
         except PostFailed as e:
             if e.transient and row.attempts < MAX_ATTEMPTS:
-                await self._retry_later(delivery_id, e.error, report)
+                await self._retry_later(delivery_id, UNSENT + e.error if e.unsent and not done else e.error, report)
                 return
             log.warning("delivery %s to %s failed: %s", row.what, row.recipient, e.error)
             await self.db.write(ledger.mark, delivery_id=delivery_id, status="failed", error=e.error)
@@ -195,9 +212,12 @@ class Deliverer:
         await self.db.write(ledger.release, delivery_id=delivery_id, error=error)
         report.retry += 1
 
-    async def _already_posted(self, row: Delivery, parts: int = 1) -> dict[int, Posted]:
-        """Which parts did earlier attempts post? Their keys in the conversation (part -> where)."""
+    async def _already_posted(self, row: Delivery, parts: int = 1) -> dict[int, Posted] | None:
+        """Which parts did earlier attempts post? Their keys in the conversation (part -> where); None
+        when the platform keeps no history that could say."""
         keys = {_key(row, i): i for i in range(parts)}
         found = await self.sender.already_posted(row.channel or row.recipient, list(keys),
                                                  row.created_at - HISTORY_MARGIN)
+        if found is None:
+            return None
         return {keys[key]: where for key, where in found.items() if key in keys}

@@ -17,10 +17,13 @@ from typing import Any, Protocol
 class PostFailed(Exception):
     """The platform refused or did not confirm a post; `error` is its reason, for logs and people."""
 
-    def __init__(self, error: str, *, transient: bool = False) -> None:
+    def __init__(self, error: str, *, transient: bool = False, unsent: bool = False) -> None:
         super().__init__(error)
         self.error = error
         self.transient = transient  # worth trying again later (rate limit, timeout, server error)
+        # The platform surely did not take the message (throttled, no token, no connection made), so
+        # sending it again cannot double it, even on a platform that keeps no history to ask.
+        self.unsent = unsent
 
 
 @dataclass(frozen=True)
@@ -98,9 +101,12 @@ class Sender(Protocol):
         when given. Waits out rate limits itself. Raises `PostFailed`."""
         ...
 
-    async def already_posted(self, conversation: str, keys: list[str], since: datetime) -> dict[str, Posted]:
+    async def already_posted(self, conversation: str, keys: list[str],
+                             since: datetime) -> dict[str, Posted] | None:
         """Which of `keys` were posted in `conversation` (a person's id: their DM) since `since`.
-        Empty when the platform could not say: the caller then sends again."""
+        Empty when the platform could not say this time: the caller then sends again. None when the
+        platform keeps no history that could ever be asked (Teams): the caller then never sends again
+        what may have reached it (see `bot.delivery`)."""
         ...
 
 

@@ -189,7 +189,7 @@ class Delivery(SQLModel, table=True):
     what: str = Field(max_length=96)
     recipient: str = Field(max_length=PLACE_ID_LEN)  # a person or a conversation
     occurrence: str = Field(max_length=64)
-    status: str = Field(default="pending", max_length=16)  # pending | sent | failed
+    status: str = Field(default="pending", max_length=16)  # pending | sent | failed | uncertain (see bot.delivery)
     payload: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     attempts: int = 0
     error: str | None = Field(default=None, max_length=200)

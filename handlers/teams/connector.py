@@ -13,7 +13,8 @@ Failures become `bot.ports.PostFailed`:
 - any other 4xx is `http_<status>`, not transient: sending the same again would be refused again;
 - a lost connection or a timeout is transient and is not retried here, because the connector may
   have taken the message before the answer was lost, and it has no idempotency key to make a second
-  send harmless: the caller decides.
+  send harmless: the caller decides. Failures that surely sent nothing (429, no token, no
+  connection made) say so (`PostFailed.unsent`), so the delivery ledger may try them again.
 
 Teams allows about one message a second in a conversation. Calls to one conversation (a channel's
 threads count as the channel) therefore go one at a time with `min_gap` seconds between the end of
@@ -206,7 +207,7 @@ class Connector:
                 token = await self._token()
             except TokenError as e:
                 log.warning("teams: no token for the connector: %s", e)
-                raise PostFailed("no_token", transient=True) from e
+                raise PostFailed("no_token", transient=True, unsent=True) from e
             headers = {"Authorization": f"Bearer {token}"}
             try:
                 async with self._session().request(method, URL(url, encoded=True), json=body,
@@ -216,6 +217,9 @@ class Connector:
                     status = resp.status
                     wait = retry_after(resp.headers.get("Retry-After"))
                     code = _error_code(await _json(resp))
+            except aiohttp.ClientConnectorError as e:  # no connection was made: nothing was sent
+                log.info("teams: %s %s failed: %s", method, url, type(e).__name__)
+                raise PostFailed(type(e).__name__, transient=True, unsent=True) from e
             except (aiohttp.ClientError, TimeoutError) as e:
                 log.info("teams: %s %s failed: %s", method, url, type(e).__name__)
                 raise PostFailed(type(e).__name__, transient=True) from e
@@ -227,7 +231,8 @@ class Connector:
                 wait = min(self.max_backoff, self.backoff * 2 ** attempt)
             if attempt == self.retries or wait > self.max_retry_after:
                 log.warning("teams: %s %s still %s after %d tries; left for later", method, url, status, attempt + 1)
-                raise PostFailed(error, transient=True)
+                # A throttled call was not carried out; a server error may have been.
+                raise PostFailed(error, transient=True, unsent=status == 429)
             log.info("teams: %s %s answered %s %s; trying again in %.1fs", method, url, status, code, wait)
             await asyncio.sleep(wait)
         raise AssertionError("unreachable")

@@ -135,11 +135,9 @@ class TeamsSender:
 
     The connector takes no idempotency key and offers no history of a conversation to search, so a
     part's `key` cannot travel with it and `already_posted` can never say what Teams already has: it
-    always answers {}. By the ledger's contract an empty answer means "send again", which for Teams
-    could deliver a message twice. The ledger must therefore not resend a delivery that may have
-    reached Teams (one whose send was begun but not confirmed before a crash, or that failed with a
-    lost connection or timeout); what such a delivery becomes is a policy of the wiring, not of
-    this class."""
+    answers None, and by the ledger's contract (`bot.delivery`) a delivery that may have reached Teams
+    (begun but not confirmed before a crash, or failed with a lost connection or a timeout) is then
+    never sent again: it ends `uncertain` and is shown in the managers' summary."""
 
     def __init__(self, reach: Reach) -> None:
         self.reach = reach
@@ -155,9 +153,9 @@ class TeamsSender:
         A recipient nobody can locate raises `PostFailed("unreachable")`, not transient."""
         return await self.reach.deliver(recipient, part, thread)
 
-    async def already_posted(self, conversation: str, keys: list[str], since: datetime) -> dict[str, Posted]:
-        """Always {}: Teams cannot be asked (see the class's docstring)."""
-        return {}
+    async def already_posted(self, conversation: str, keys: list[str], since: datetime) -> dict[str, Posted] | None:
+        """Always None: Teams cannot be asked (see the class's docstring)."""
+        return None
 
 
 class TeamsDirectory:

@@ -203,8 +203,10 @@ def standup_participation(*, session: Session, team_id: str, since: date,
 
 def failed_deliveries(*, session: Session, team_id: str, since: datetime,
                       limit: int = 10) -> tuple[list[Delivery], int]:
-    """Messages Slack refused since `since`, newest first; and how many there were."""
-    where = [Delivery.team_id == team_id, col(Delivery.created_at) >= _utc(since), Delivery.status == "failed"]
+    """Messages the platform refused since `since`, and those that may have reached a platform that cannot be
+    asked and so were not sent again (`uncertain`), newest first; and how many there were."""
+    where = [Delivery.team_id == team_id, col(Delivery.created_at) >= _utc(since),
+             col(Delivery.status).in_(("failed", "uncertain"))]
     return _listed(session, Delivery, where, [col(Delivery.created_at).desc(), col(Delivery.id).desc()], limit)
 
 
