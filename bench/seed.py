@@ -54,7 +54,7 @@ def _migrate(url: str) -> None:
         engine.dispose()
 
 
-def seed_risks(url: str, count: int, *, seed: int = 7) -> int:
+def seed_risks(url: str, count: int, *, seed: int = 7, team: str = TEAM) -> int:
     """One project with a channel and `count` risks on it and off it; the R-N counter set to follow them.
     Returns the project's id."""
     rng = random.Random(seed)
@@ -63,7 +63,7 @@ def seed_risks(url: str, count: int, *, seed: int = 7) -> int:
     try:
         with engine.begin() as conn:
             project_id = conn.execute(insert(Project).values(
-                team_id=TEAM, name=PROJECT, name_key=PROJECT.lower(), channel_id=PROJECT_CHANNEL, created_by="UMGR",
+                team_id=team, name=PROJECT, name_key=PROJECT.lower(), channel_id=PROJECT_CHANNEL, created_by="UMGR",
                 created_at=now).returning(Project.id)).scalar_one()
             rows = []
             for n in range(1, count + 1):
@@ -71,7 +71,7 @@ def seed_risks(url: str, count: int, *, seed: int = 7) -> int:
                 status = rng.choice(STATUSES)
                 created = now - timedelta(minutes=count - n)
                 rows.append({
-                    "team_id": TEAM, "number": n, "project_id": project_id if n % 3 else None,
+                    "team_id": team, "number": n, "project_id": project_id if n % 3 else None,
                     "title": f"Seeded risk {n}: supplier or scope slip", "description": None, "probability": p,
                     "impact": i, "score": p * i, "status": status, "owner_id": f"U{n % 40:04d}",
                     "mitigation": None, "contingency": None, "review_date": None, "source": "manual",
@@ -79,7 +79,7 @@ def seed_risks(url: str, count: int, *, seed: int = 7) -> int:
                     "closed_at": created if status == "closed" else None})
             for start in range(0, len(rows), 2000):
                 conn.execute(insert(Risk), rows[start:start + 2000])
-            conn.execute(insert(Counter).values(team_id=TEAM, name="risk", value=count))
+            conn.execute(insert(Counter).values(team_id=team, name="risk", value=count))
     finally:
         engine.dispose()
     return int(project_id)
