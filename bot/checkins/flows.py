@@ -38,7 +38,7 @@ class PollPlan:
 def _plan(*, session: Session, team_id: str, project_id: int, occurrence: str, now: datetime,
           sent_by: str | None) -> PollPlan | None:
     project = projects_repo.get(session=session, team_id=team_id, project_id=project_id)
-    if project is None:
+    if project is None or project.status == "closed":  # a closed project's check-ins stop
         return None
     people = repo.stakeholder_ids(session=session, team_id=team_id, project_id=project_id)
     if not people:

@@ -153,6 +153,8 @@ def prepare_send(*, session: Session, actor: Actor, project_name: str) -> SendTa
     _managers_only(actor, "send check-ins")
     project = resolve(session=session, team_id=actor.team_id, name=project_name)
     assert project.id is not None
+    if project.status == "closed":
+        raise UsageError(f"*{project.name}* is closed: its check-ins are no longer sent.")
     people = repo.stakeholder_ids(session=session, team_id=actor.team_id, project_id=project.id)
     if not people:
         raise views.NoStakeholders(project.name)

@@ -8,9 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.errors import Refused, UsageError
+from bot.lessons.service import earlier
 from bot.outcomes import Outcome
 from bot.people import Actor
-from bot.projects.grammar import USAGE, CreateProject, ListProjects, ProjectRequest, ShowProject
+from bot.projects.closing import close
+from bot.projects.grammar import USAGE, CloseProject, CreateProject, ListProjects, ProjectRequest, ShowProject
 from bot.projects.lookup import DuplicateProject, resolve
 from bot.projects.views import Created, Health, ProjectCard, ProjectList
 from storage.models import Project
@@ -32,6 +34,8 @@ def perform(request: ProjectRequest, *, session: Session, actor: Actor) -> Outco
             return list_projects(session=session, actor=actor)
         case ShowProject():
             return show(session=session, actor=actor, name=request.name)
+        case CloseProject():
+            return close(session=session, actor=actor, request=request)
     raise TypeError(f"not a project request: {type(request).__name__}")
 
 
@@ -54,7 +58,8 @@ def create(*, session: Session, actor: Actor, name: str, client: str | None = No
             repo.add(session=session, project=project)
     except IntegrityError:
         raise DuplicateProject(name) from None
-    return Outcome(reply=Created(project))
+    lessons = earlier(session=session, team_id=actor.team_id, project=project)
+    return Outcome(reply=Created(project), more=[lessons] if lessons else [])
 
 
 def list_projects(*, session: Session, actor: Actor) -> Outcome:
