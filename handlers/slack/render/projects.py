@@ -16,6 +16,8 @@ from storage.models import Project
 
 def _facts(p: Project) -> str:
     bits = []
+    if p.status == "closed":
+        bits.append(":checkered_flag: closed" + (f" ({p.outcome})" if p.outcome else ""))
     if p.client:
         bits.append(f"client {safe(p.client)}")
     if p.channel_id:
