@@ -43,12 +43,6 @@ class Project(SQLModel, table=True):
     budget: float | None = None
     created_by: str = Field(max_length=PERSON_ID_LEN)
     created_at: datetime = Field(default_factory=clock.now)
-    # Closing (`/project close`, migration 0008): its history is in `project_event`.
-    status: str = Field(default="open", max_length=16)  # open | closed
-    outcome: str | None = Field(default=None, max_length=16)  # won | lost, when closed with one
-    close_note: str | None = Field(default=None, sa_column=Column(Text))
-    closed_by: str | None = Field(default=None, max_length=PERSON_ID_LEN)
-    closed_at: datetime | None = None
 
 
 class Risk(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""Tables of lessons learned (`/lesson`) and of a project's history (closing it, for now).
+"""Tables of lessons learned (`/lesson`), of closed projects and of a project's history (closing it, for now).
 
 Every row belongs to a workspace (`team_id`) and every query is scoped by it.
 """
@@ -36,6 +36,22 @@ class Lesson(SQLModel, table=True):
     search: str = Field(default="", sa_column=Column(Text, nullable=False))
     created_by: str = Field(max_length=PERSON_ID_LEN)
     created_at: datetime = Field(default_factory=clock.now)
+
+
+class ProjectClosing(SQLModel, table=True):
+    """A closed project: how it ended, who closed it and when (a project without one is open).
+
+    Kept beside the project rather than in its table, so closing adds no column to `project`; the
+    project's primary key here makes a second close of the same project impossible."""
+
+    __tablename__ = "project_closing"
+
+    project_id: int = Field(primary_key=True, foreign_key="project.id", ondelete="CASCADE")
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN, index=True)
+    outcome: str | None = Field(default=None, max_length=16)  # won | lost
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    closed_by: str = Field(max_length=PERSON_ID_LEN)
+    closed_at: datetime = Field(default_factory=clock.now)
 
 
 class ProjectEvent(SQLModel, table=True):

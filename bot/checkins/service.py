@@ -21,6 +21,7 @@ from storage import clock
 from storage.models import Project
 from storage.models_rhythm import CheckinAnswer, CheckinConfig, CheckinPoll
 from storage.repositories import checkins as repo
+from storage.repositories import lessons as lessons_repo
 from storage.repositories import projects as projects_repo
 from storage.repositories import subscribers
 
@@ -153,7 +154,7 @@ def prepare_send(*, session: Session, actor: Actor, project_name: str) -> SendTa
     _managers_only(actor, "send check-ins")
     project = resolve(session=session, team_id=actor.team_id, name=project_name)
     assert project.id is not None
-    if project.status == "closed":
+    if lessons_repo.closing_of(session=session, team_id=actor.team_id, project_id=project.id):
         raise UsageError(f"*{project.name}* is closed: its check-ins are no longer sent.")
     people = repo.stakeholder_ids(session=session, team_id=actor.team_id, project_id=project.id)
     if not people:

@@ -39,9 +39,10 @@ def lesson_recipients(*, session: Session, team_id: str, project_id: int) -> lis
 
 def _plan(*, session: Session, team_id: str, project_id: int) -> tuple[LessonPrompt, list[str]] | None:
     project = projects_repo.get(session=session, team_id=team_id, project_id=project_id)
-    if project is None or project.status != "closed":
+    closing = repo.closing_of(session=session, team_id=team_id, project_id=project_id)
+    if project is None or closing is None:
         return None
-    prompt = LessonPrompt(project_id, project.name, project.outcome, project.closed_by or "")
+    prompt = LessonPrompt(project_id, project.name, closing.outcome, closing.closed_by)
     return prompt, lesson_recipients(session=session, team_id=team_id, project_id=project_id)
 
 

@@ -23,6 +23,7 @@ from bot.projects.grammar import MAX_NOTE, USAGE, CloseProject
 from bot.projects.lookup import resolve
 from storage import clock
 from storage.models import Project
+from storage.models_lessons import ProjectClosing
 from storage.repositories import lessons as history_repo
 from storage.repositories import projects as repo
 
@@ -32,15 +33,16 @@ class ProjectClosed:
     """A project was closed; `asking` are the people about to be asked for a lesson."""
 
     project: Project
+    closing: ProjectClosing
     asking: tuple[str, ...] = ()
 
 
 class AlreadyClosed(UsageError):
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        when = project.closed_at.strftime("%Y-%m-%d") if project.closed_at else "earlier"
-        outcome = f" ({project.outcome})" if project.outcome else ""
-        super().__init__(f"*{project.name}* is already closed{outcome}, since {when}. Nothing changed.")
+    def __init__(self, project: Project, closing: ProjectClosing) -> None:
+        self.project, self.closing = project, closing
+        outcome = f" ({closing.outcome})" if closing.outcome else ""
+        super().__init__(f"*{project.name}* is already closed{outcome}, since {closing.closed_at:%Y-%m-%d}. "
+                         "Nothing changed.")
 
 
 def _find(session: Session, team_id: str, request: CloseProject) -> tuple[Project, str | None]:
@@ -67,15 +69,16 @@ def close(*, session: Session, actor: Actor, request: CloseProject) -> Outcome:
     project = history_repo.lock_project(session=session, team_id=actor.team_id, project_id=found.id)
     if project is None:
         raise NotFound("That project no longer exists.")
-    if project.status == "closed":
-        raise AlreadyClosed(project)
-    changes = {"status": [project.status, "closed"]}
+    earlier = history_repo.closing_of(session=session, team_id=actor.team_id, project_id=found.id)
+    if earlier is not None:
+        raise AlreadyClosed(project, earlier)
+    closing = history_repo.add_closing(session=session, closing=ProjectClosing(
+        project_id=found.id, team_id=actor.team_id, outcome=request.outcome, note=note, closed_by=actor.user_id,
+        closed_at=clock.now()))
+    changes: dict[str, list[str | None]] = {"status": ["open", "closed"]}
     if request.outcome:
-        changes["outcome"] = [project.outcome, request.outcome]
-    project.status, project.outcome, project.close_note = "closed", request.outcome, note
-    project.closed_by, project.closed_at = actor.user_id, clock.now()
-    session.add(project)
+        changes["outcome"] = [None, request.outcome]
     history_repo.record(session=session, project=project, actor_id=actor.user_id, action="closed", changes=changes,
                         note=note)
     asking = lesson_recipients(session=session, team_id=actor.team_id, project_id=found.id)
-    return Outcome(reply=ProjectClosed(project, tuple(asking)))
+    return Outcome(reply=ProjectClosed(project, closing, tuple(asking)))

@@ -15,7 +15,8 @@ USAGE = """*Usage of /project*
 • `/project new NAME [client=…] [channel=#c] [deadline=YYYY-MM-DD] [budget=N]` — managers
 • `/project list`
 • `/project show NAME` — open risks by band, stakeholder score and trend, feedback, stand-up participation
-• `/project close NAME [won|lost] [NOTE]` — managers: close it; the people who logged its risks and feedback are asked for a lesson"""
+• `/project close NAME [won|lost] [NOTE]` — managers: close it and ask the people who logged its
+risks and feedback for a lesson"""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from bot.projects.lookup import DuplicateProject, resolve
 from bot.projects.views import Created, Health, ProjectCard, ProjectList
 from storage.models import Project
 from storage.repositories import feedback as feedback_repo
+from storage.repositories import lessons as lessons_repo
 from storage.repositories import projects as repo
 from storage.repositories import risks as risks_repo
 
@@ -63,7 +64,9 @@ def create(*, session: Session, actor: Actor, name: str, client: str | None = No
 
 
 def list_projects(*, session: Session, actor: Actor) -> Outcome:
-    return Outcome(reply=ProjectList(repo.list_all(session=session, team_id=actor.team_id)))
+    rows = repo.list_all(session=session, team_id=actor.team_id)
+    closed = lessons_repo.closings(session=session, team_id=actor.team_id, ids={p.id for p in rows if p.id})
+    return Outcome(reply=ProjectList(rows, closed))
 
 
 def health(*, session: Session, team_id: str, project: Project, viewer: Actor,
@@ -86,5 +89,7 @@ def health(*, session: Session, team_id: str, project: Project, viewer: Actor,
 
 def show(*, session: Session, actor: Actor, name: str) -> Outcome:
     project = resolve(session=session, team_id=actor.team_id, name=name)
+    assert project.id is not None
+    closing = lessons_repo.closing_of(session=session, team_id=actor.team_id, project_id=project.id)
     return Outcome(reply=ProjectCard(project, health(session=session, team_id=actor.team_id, project=project,
-                                                     viewer=actor)))
+                                                     viewer=actor), closing))

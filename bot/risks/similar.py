@@ -25,12 +25,15 @@ from collections.abc import Iterable
 THRESHOLD = 0.6
 NEAR = 0.85  # two stems this alike (difflib ratio) count as the same word
 
-STOP_WORDS = frozenset("""
-a an the and or but if of to in on at by for from with without into onto over under about as is are was were
-be been being may might could would should will shall can cannot must not no it its this that these those
-we our us they their them he she his her i my you your there here than then so too very just also some any
-more most less risk risks possible possibly potential likely due get gets getting
-""".split())
+STOP_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "from", "with",
+    "without", "into", "onto", "over", "under", "about", "as", "is", "are", "was", "were", "be", "been",
+    "being", "may", "might", "could", "would", "should", "will", "shall", "can", "cannot", "must", "not", "no",
+    "it", "its", "this", "that", "these", "those", "we", "our", "us", "they", "their", "them", "he", "she",
+    "his", "her", "i", "my", "you", "your", "there", "here", "than", "then", "so", "too", "very", "just",
+    "also", "some", "any", "more", "most", "less", "risk", "risks", "possible", "possibly", "potential",
+    "likely", "due", "get", "gets", "getting",
+})
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SUFFIXES = ("ingly", "edly", "ings", "ing", "ies", "ed", "es", "ly", "s")

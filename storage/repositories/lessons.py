@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from storage.models import Feedback, Project, Risk
-from storage.models_lessons import Lesson, ProjectEvent
+from storage.models_lessons import Lesson, ProjectClosing, ProjectEvent
 from storage.repositories import locked
 
 
@@ -92,6 +92,27 @@ def lock_project(*, session: Session, team_id: str, project_id: int) -> Project 
     """The project's row, held until the unit of work ends (a concurrent close waits, then sees it closed)."""
     stmt = select(Project).where(Project.team_id == team_id, Project.id == project_id)
     return session.exec(locked(stmt)).first()
+
+
+def closing_of(*, session: Session, team_id: str, project_id: int) -> ProjectClosing | None:
+    """How the project was closed; None while it is open."""
+    row = session.get(ProjectClosing, project_id)
+    return row if row is not None and row.team_id == team_id else None
+
+
+def closings(*, session: Session, team_id: str, ids: set[int]) -> dict[int, ProjectClosing]:
+    """The closings of those of the projects `ids` that are closed."""
+    if not ids:
+        return {}
+    rows = session.exec(select(ProjectClosing).where(ProjectClosing.team_id == team_id,
+                                                     col(ProjectClosing.project_id).in_(ids)))
+    return {r.project_id: r for r in rows}
+
+
+def add_closing(*, session: Session, closing: ProjectClosing) -> ProjectClosing:
+    session.add(closing)
+    session.flush()
+    return closing
 
 
 def record(*, session: Session, project: Project, actor_id: str, action: str, changes: dict[str, list[Any]],

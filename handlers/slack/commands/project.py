@@ -7,12 +7,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.delivery import Deliverer
+from bot.deps import Deps
 from bot.errors import UserError
 from bot.lessons import flows as lesson_flows
 from bot.projects import service as projects
 from bot.projects.closing import ProjectClosed
 from bot.projects.grammar import CloseProject, parse
-from handlers.slack.actions.checkin import deliverer
 from handlers.slack.common import acknowledge, answer_request, deliver, get_deps, respond_or_dm, run_request, text_of
 from handlers.slack.render.catalog import render
 
@@ -27,6 +28,10 @@ async def handle_project(ack: AsyncAck, command: dict[str, Any], respond: AsyncR
         return
     await answer_request(request, projects.perform, deps=get_deps(context), client=client, respond=respond,
                          team_id=command["team_id"], user_id=command["user_id"])
+
+
+def deliverer(deps: Deps) -> Deliverer:
+    return deps.rhythm.deliverer if deps.rhythm is not None else Deliverer(deps.db, deps.platform.sender)
 
 
 async def _close(request: CloseProject, command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient,

@@ -101,9 +101,9 @@ def prompt(view: LessonPrompt) -> Message:
 
 
 def closed(view: ProjectClosed) -> Message:
-    p = view.project
-    outcome = f" ({p.outcome})" if p.outcome else ""
-    note = f"\n_Note: {safe(p.close_note, 2000)}_" if p.close_note else ""
+    p, c = view.project, view.closing
+    outcome = f" ({c.outcome})" if c.outcome else ""
+    note = f"\n_Note: {safe(c.note, 2000)}_" if c.note else ""
     n = len(view.asking)
     asking = (f"I'm asking the {n} {'person' if n == 1 else 'people'} who logged its risks and feedback for a "
               "lesson, by DM." if n else "Nobody logged risks or feedback on it under their name, so I'm asking "
@@ -143,10 +143,10 @@ def _closed(view: ProjectClosed) -> list[Message]:
 
 @render.register
 def _already(error: AlreadyClosed) -> list[Message]:
-    p = error.project
-    when = p.closed_at.strftime("%Y-%m-%d") if p.closed_at else "earlier"
-    outcome = f" ({p.outcome})" if p.outcome else ""
-    return [plain_message(f"*{safe(p.name)}* is already closed{outcome}, since {when}. Nothing changed.")]
+    p, c = error.project, error.closing
+    outcome = f" ({c.outcome})" if c.outcome else ""
+    return [plain_message(f"*{safe(p.name)}* is already closed{outcome}, since {c.closed_at:%Y-%m-%d} "
+                          f"(by <@{c.closed_by}>). Nothing changed.")]
 
 
 @render.register

@@ -1,12 +1,10 @@
-"""lessons: lessons learned (`L-N`), closing a project, and a project's history
+"""lessons: lessons learned (`L-N`), closed projects, and a project's history
 
 Revision ID: 0008
 Revises: 0006
 Create Date: 2026-12-10 10:00:00.000000
 
-The project's new columns are added in place (`ALTER TABLE … ADD COLUMN`, on SQLite too): copying
-the table, as a batch operation would, drops the old one and so fires the ON DELETE actions of the
-tables that reference it (see 0006).
+New tables only: a closed project is a row of `project_closing`, so the `project` table is unchanged.
 """
 from collections.abc import Sequence
 
@@ -18,15 +16,19 @@ down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-PROJECT_COLUMNS = ('status', 'outcome', 'close_note', 'closed_by', 'closed_at')
-
 
 def upgrade() -> None:
-    op.add_column('project', sa.Column('status', sa.String(length=16), nullable=False, server_default='open'))
-    op.add_column('project', sa.Column('outcome', sa.String(length=16), nullable=True))
-    op.add_column('project', sa.Column('close_note', sa.Text(), nullable=True))
-    op.add_column('project', sa.Column('closed_by', sa.String(length=64), nullable=True))
-    op.add_column('project', sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_table('project_closing',
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.String(length=64), nullable=False),
+    sa.Column('outcome', sa.String(length=16), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('closed_by', sa.String(length=64), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('project_id')
+    )
+    op.create_index(op.f('ix_project_closing_team_id'), 'project_closing', ['team_id'], unique=False)
 
     op.create_table('lesson',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -66,5 +68,5 @@ def downgrade() -> None:
     op.drop_index('ix_lesson_team_created', table_name='lesson')
     op.drop_index('ix_lesson_team_project', table_name='lesson')
     op.drop_table('lesson')
-    for column in reversed(PROJECT_COLUMNS):  # ALTER TABLE … DROP COLUMN (SQLite 3.35 or later)
-        op.drop_column('project', column)
+    op.drop_index(op.f('ix_project_closing_team_id'), table_name='project_closing')
+    op.drop_table('project_closing')
