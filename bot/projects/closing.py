@@ -38,11 +38,13 @@ class ProjectClosed:
 
 
 class AlreadyClosed(UsageError):
+    """Closing a closed project. Plain values, not rows: the unit of work is rolled back before it is shown."""
+
     def __init__(self, project: Project, closing: ProjectClosing) -> None:
-        self.project, self.closing = project, closing
+        self.name, self.outcome, self.closed_by = project.name, closing.outcome, closing.closed_by
+        self.since = f"{closing.closed_at:%Y-%m-%d}"
         outcome = f" ({closing.outcome})" if closing.outcome else ""
-        super().__init__(f"*{project.name}* is already closed{outcome}, since {closing.closed_at:%Y-%m-%d}. "
-                         "Nothing changed.")
+        super().__init__(f"*{project.name}* is already closed{outcome}, since {self.since}. Nothing changed.")
 
 
 def _find(session: Session, team_id: str, request: CloseProject) -> tuple[Project, str | None]:

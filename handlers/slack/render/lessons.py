@@ -143,10 +143,9 @@ def _closed(view: ProjectClosed) -> list[Message]:
 
 @render.register
 def _already(error: AlreadyClosed) -> list[Message]:
-    p, c = error.project, error.closing
-    outcome = f" ({c.outcome})" if c.outcome else ""
-    return [plain_message(f"*{safe(p.name)}* is already closed{outcome}, since {c.closed_at:%Y-%m-%d} "
-                          f"(by <@{c.closed_by}>). Nothing changed.")]
+    outcome = f" ({error.outcome})" if error.outcome else ""
+    return [plain_message(f"*{safe(error.name)}* is already closed{outcome}, since {error.since} "
+                          f"(by <@{error.closed_by}>). Nothing changed.")]
 
 
 @render.register
