@@ -7,13 +7,15 @@ A pure function of two titles, so it is the same on every database and easy to t
    rough stem (`slipping` -> `slip`, `leaves`/`leaving` -> `leav`, `vendors` -> `vendor`).
 2. A key word of one title *matches* one of the other when the stems are equal or nearly so
    (difflib ratio >= 0.85, for typos such as `vendro`).
-3. The titles are similar when the matched words make up at least 60% of both titles' key words
-   together (Dice: 2 × matched / (|A| + |B|) >= 0.6) and at least two words match (one, when a
-   title has a single key word).
+3. The titles are similar when the matched words make up at least 70% of both titles' key words
+   together (Dice: 2 × matched / (|A| + |B|) >= 0.7) and at least two words match (one, when a
+   title has a single key word). Two titles of three key words must then share all three; of four,
+   three. A title of common words only is compared whole instead (difflib ratio >= 0.9).
 
 So "Vendor API may slip" ~ "Vendor API slipping" (3 of 3 match) and "Key client contact leaving" ~
 "Client's key contact leaves" (4 of 4), while "Office move" and "Vendor API slip" share nothing, and
-"Budget overrun" vs "Budget approval late" share one word of five (0.4): not similar.
+"Budget overrun" vs "Budget approval late" share one word of five (0.4), and "Client contact leaving" vs
+"Contact the client about pricing" two of six (0.67): not similar.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-THRESHOLD = 0.6
+THRESHOLD = 0.7
 NEAR = 0.85  # two stems this alike (difflib ratio) count as the same word
 
 STOP_WORDS = frozenset({
