@@ -360,6 +360,8 @@ def reminders_due(*, session: Session, now: datetime) -> list[Reminder]:
         due = repo.aware(p.sent_at) + delay
         if not due <= now < due + REMINDER_WINDOW:
             continue
+        if lessons_repo.closing_of(session=session, team_id=p.team_id, project_id=p.project_id):
+            continue  # the project closed since: no reminder either
         asked = {u for u, st in repo.asked(session=session, team_id=p.team_id, poll_id=p.id).items()
                  if st == "sent"}
         if not asked:

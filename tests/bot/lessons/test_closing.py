@@ -36,6 +36,7 @@ from storage.models_lessons import ProjectClosing, ProjectEvent
 from storage.models_rhythm import Delivery
 from storage.repositories import checkins as checkins_repo
 from storage.repositories import lessons as lessons_repo
+from tests.bot.checkins.polls import T0, project, sent_poll
 from tests.bot.people import MANAGER, MEMBER, OTHER, OWNER, TEAM
 from tests.bot.units import Db
 
@@ -222,3 +223,12 @@ def test_concurrent_closes_close_once(db: Db, monkeypatch: pytest.MonkeyPatch) -
         t.join(60)
     assert sorted(type(r).__name__ for r in results) == ["AlreadyClosed", "ProjectClosed"]
     assert len(closings(db)) == 1 and len(history(db)) == 1
+
+
+def test_a_closed_projects_sent_poll_gets_no_reminder(db: Db) -> None:
+    pid = project(db)
+    db.run(checkins.add, actor=MANAGER, user_ids=["UANN"], project_name="Apollo")
+    sent_poll(db, pid, ["UANN"], at=T0)
+    assert [r.users for r in db.run(checkins.reminders_due, now=T0 + timedelta(hours=24), write=False)] == [["UANN"]]
+    close(db)
+    assert db.run(checkins.reminders_due, now=T0 + timedelta(hours=24), write=False) == []
