@@ -19,6 +19,7 @@ from bot.checkins.views import Poll
 from bot.database import Database
 from bot.delivery import Deliverer, Envelope, Report
 from storage.repositories import checkins as repo
+from storage.repositories import lessons as lessons_repo
 from storage.repositories import projects as projects_repo
 
 if TYPE_CHECKING:
@@ -38,8 +39,8 @@ class PollPlan:
 def _plan(*, session: Session, team_id: str, project_id: int, occurrence: str, now: datetime,
           sent_by: str | None) -> PollPlan | None:
     project = projects_repo.get(session=session, team_id=team_id, project_id=project_id)
-    if project is None:
-        return None
+    if project is None or lessons_repo.closing_of(session=session, team_id=team_id, project_id=project_id):
+        return None  # a closed project's check-ins stop
     people = repo.stakeholder_ids(session=session, team_id=team_id, project_id=project_id)
     if not people:
         return None

@@ -21,6 +21,7 @@ from storage import clock
 from storage.models import Project
 from storage.models_rhythm import CheckinAnswer, CheckinConfig, CheckinPoll
 from storage.repositories import checkins as repo
+from storage.repositories import lessons as lessons_repo
 from storage.repositories import projects as projects_repo
 from storage.repositories import subscribers
 
@@ -153,6 +154,8 @@ def prepare_send(*, session: Session, actor: Actor, project_name: str) -> SendTa
     _managers_only(actor, "send check-ins")
     project = resolve(session=session, team_id=actor.team_id, name=project_name)
     assert project.id is not None
+    if lessons_repo.closing_of(session=session, team_id=actor.team_id, project_id=project.id):
+        raise UsageError(f"*{project.name}* is closed: its check-ins are no longer sent.")
     people = repo.stakeholder_ids(session=session, team_id=actor.team_id, project_id=project.id)
     if not people:
         raise views.NoStakeholders(project.name)
@@ -357,6 +360,8 @@ def reminders_due(*, session: Session, now: datetime) -> list[Reminder]:
         due = repo.aware(p.sent_at) + delay
         if not due <= now < due + REMINDER_WINDOW:
             continue
+        if lessons_repo.closing_of(session=session, team_id=p.team_id, project_id=p.project_id):
+            continue  # the project closed since: no reminder either
         asked = {u for u, st in repo.asked(session=session, team_id=p.team_id, poll_id=p.id).items()
                  if st == "sent"}
         if not asked:

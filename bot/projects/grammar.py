@@ -14,7 +14,9 @@ from storage import clock
 USAGE = """*Usage of /project*
 • `/project new NAME [client=…] [channel=#c] [deadline=YYYY-MM-DD] [budget=N]` — managers
 • `/project list`
-• `/project show NAME` — open risks by band, stakeholder score and trend, feedback, stand-up participation"""
+• `/project show NAME` — open risks by band, stakeholder score and trend, feedback, stand-up participation
+• `/project close NAME [won|lost] [NOTE]` — managers: close it and ask the people who logged its
+risks and feedback for a lesson"""
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,38 @@ class ShowProject(Request):
     name: str
 
 
-ProjectRequest = CreateProject | ListProjects | ShowProject
+@dataclass(frozen=True)
+class CloseProject(Request):
+    """Close a project (managers). `name_words` are its name when `exact`; otherwise the name is the
+    longest run of them, from the first, that names a project, and the words after it are the note."""
+
+    name_words: tuple[str, ...]
+    outcome: str | None = None  # won | lost
+    note: str | None = None
+    exact: bool = True
+
+
+ProjectRequest = CreateProject | ListProjects | ShowProject | CloseProject
+OUTCOMES = ("won", "lost")
+MAX_NOTE = 3000
+
+
+def _close(text: str) -> CloseProject:
+    p = parsing.parse(text, usage=USAGE)
+    if not p.free:
+        raise UsageError("Which project? `/project close NAME [won|lost] [NOTE]`.", USAGE)
+    words = [parsing.plain(t.text) for t in p.free]
+    at = 1 if p.free[0].quoted else next((i for i, w in enumerate(words) if i and w.lower() in OUTCOMES), None)
+    exact = at is not None
+    name_words = tuple(words[:at] if at is not None else words)
+    outcome = None
+    if at is not None and at < len(words) and words[at].lower() in OUTCOMES:
+        outcome = words[at].lower()
+        at += 1
+    note = parsing.plain(p.text_from(at)).strip() if at is not None else None
+    if note and len(note) > MAX_NOTE:
+        raise UsageError(f"The note can have at most {MAX_NOTE} characters.", USAGE)
+    return CloseProject(name_words=name_words, outcome=outcome, note=note or None, exact=exact)
 
 
 def parse(text: str, today: date | None = None) -> ProjectRequest | Help:
@@ -84,4 +117,6 @@ def parse(text: str, today: date | None = None) -> ProjectRequest | Help:
         if not name:
             raise UsageError("Which project? `/project show NAME`.", USAGE)
         return ShowProject(name=name)
+    if first in ("close", "done"):
+        return _close(text)
     raise UsageError(f"I don't know `/project {parsing.echo(first)}`.", USAGE)

@@ -8,13 +8,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.errors import Refused, UsageError
+from bot.lessons.service import earlier
 from bot.outcomes import Outcome
 from bot.people import Actor
-from bot.projects.grammar import USAGE, CreateProject, ListProjects, ProjectRequest, ShowProject
+from bot.projects.closing import close
+from bot.projects.grammar import USAGE, CloseProject, CreateProject, ListProjects, ProjectRequest, ShowProject
 from bot.projects.lookup import DuplicateProject, resolve
 from bot.projects.views import Created, Health, ProjectCard, ProjectList
 from storage.models import Project
 from storage.repositories import feedback as feedback_repo
+from storage.repositories import lessons as lessons_repo
 from storage.repositories import projects as repo
 from storage.repositories import risks as risks_repo
 
@@ -32,6 +35,8 @@ def perform(request: ProjectRequest, *, session: Session, actor: Actor) -> Outco
             return list_projects(session=session, actor=actor)
         case ShowProject():
             return show(session=session, actor=actor, name=request.name)
+        case CloseProject():
+            return close(session=session, actor=actor, request=request)
     raise TypeError(f"not a project request: {type(request).__name__}")
 
 
@@ -54,11 +59,14 @@ def create(*, session: Session, actor: Actor, name: str, client: str | None = No
             repo.add(session=session, project=project)
     except IntegrityError:
         raise DuplicateProject(name) from None
-    return Outcome(reply=Created(project))
+    lessons = earlier(session=session, team_id=actor.team_id, project=project)
+    return Outcome(reply=Created(project), more=[lessons] if lessons else [])
 
 
 def list_projects(*, session: Session, actor: Actor) -> Outcome:
-    return Outcome(reply=ProjectList(repo.list_all(session=session, team_id=actor.team_id)))
+    rows = repo.list_all(session=session, team_id=actor.team_id)
+    closed = lessons_repo.closings(session=session, team_id=actor.team_id, ids={p.id for p in rows if p.id})
+    return Outcome(reply=ProjectList(rows, closed))
 
 
 def health(*, session: Session, team_id: str, project: Project, viewer: Actor,
@@ -81,5 +89,7 @@ def health(*, session: Session, team_id: str, project: Project, viewer: Actor,
 
 def show(*, session: Session, actor: Actor, name: str) -> Outcome:
     project = resolve(session=session, team_id=actor.team_id, name=name)
+    assert project.id is not None
+    closing = lessons_repo.closing_of(session=session, team_id=actor.team_id, project_id=project.id)
     return Outcome(reply=ProjectCard(project, health(session=session, team_id=actor.team_id, project=project,
-                                                     viewer=actor)))
+                                                     viewer=actor), closing))

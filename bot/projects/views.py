@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.summaries.views import ProjectHealth
 from storage.models import Project
+from storage.models_lessons import ProjectClosing
 
 BANDS = ("Critical", "High", "Medium", "Low")
 
@@ -23,6 +24,7 @@ class ProjectList:
     """Every project of the workspace, by name."""
 
     projects: Sequence[Project]
+    closed: dict[int, ProjectClosing] = field(default_factory=dict)  # project id -> how it was closed
 
 
 @dataclass
@@ -42,3 +44,4 @@ class ProjectCard:
 
     project: Project
     health: Health
+    closing: ProjectClosing | None = None  # set when the project is closed

@@ -31,6 +31,7 @@ from bot.risks.grammar import (
     ShowRisk,
     UpdateRisk,
 )
+from bot.risks.similar import similar
 from bot.risks.views import (
     USAGE,
     RiskAdded,
@@ -48,6 +49,7 @@ from storage.repositories import risks as repo
 
 ANNOUNCED_BANDS = ("High", "Critical")
 PAGE_SIZE = 20  # risks on one page of the list
+SIMILAR_SHOWN = 3  # similar open risks named when a risk is logged
 
 
 def _check_text(value: str | None, what: str, limit: int) -> str | None:
@@ -98,8 +100,15 @@ def add(*, session: Session, actor: Actor, data: RiskInput, today: date | None =
     )
     repo.add(session=session, risk=risk, actor_id=actor.user_id)
     assumed = tuple(k for k, v in (("p", data.probability), ("i", data.impact)) if v is None)
-    return Outcome(reply=RiskAdded(risk, project, assumed),
+    return Outcome(reply=RiskAdded(risk, project, assumed, similar_open(session, risk)),
                    posts=_announce(risk, project, actor, "New risk"))
+
+
+def similar_open(session: Session, risk: Risk) -> tuple[Risk, ...]:
+    """The open risks of `risk`'s project whose titles are much like its own, at most `SIMILAR_SHOWN`."""
+    others = repo.open_on_project(session=session, team_id=risk.team_id, project_id=risk.project_id,
+                                  exclude_id=risk.id)
+    return tuple(o for o in others if similar(risk.title, o.title))[:SIMILAR_SHOWN]
 
 
 def get(session: Session, team_id: str, number: int, *, lock: bool = False) -> Risk:
@@ -136,17 +145,21 @@ def show(*, session: Session, actor: Actor, number: int) -> Outcome:
     return Outcome(reply=RiskDetail(risk, project, repo.history(session=session, risk=risk)))
 
 
-def _may_change(actor: Actor, risk: Risk) -> None:
+def may_change(actor: Actor, risk: Risk) -> None:
+    """Refused unless `actor` owns the risk, logged it, or is a manager."""
     if actor.is_manager or actor.user_id in (risk.owner_id, risk.created_by):
         return
     raise Refused(f"Sorry, only the owner of R-{risk.number}, the person who logged it, or a manager "
                   "can change it.")
 
 
+_may_change = may_change  # the name bot.reviews uses
+
+
 def update(*, session: Session, actor: Actor, number: int, data: RiskInput, note: str | None = None,
            today: date | None = None) -> Outcome:
     risk = get(session, actor.team_id, number, lock=True)
-    _may_change(actor, risk)
+    may_change(actor, risk)
     if data.review_date and data.review_date < (today or clock.today()):
         raise UsageError(f"The review date {data.review_date} is in the past.", USAGE)
     if data.status and data.status not in STATUSES:
@@ -195,7 +208,7 @@ def update(*, session: Session, actor: Actor, number: int, data: RiskInput, note
 
 def close(*, session: Session, actor: Actor, number: int, note: str | None = None) -> Outcome:
     risk = get(session, actor.team_id, number, lock=True)
-    _may_change(actor, risk)
+    may_change(actor, risk)
     if risk.status == "closed":
         raise UsageError(f"R-{number} is already closed.")
     note = _check_text(note, "note", MAX_TEXT)

@@ -25,11 +25,13 @@ Score = probability × impact: Low 1–4, Medium 5–9, High 10–15, Critical 1
 
 @dataclass(frozen=True)
 class RiskAdded:
-    """A risk was logged. `assumed` names the levels not given (`p`, `i`), which were taken as 3."""
+    """A risk was logged. `assumed` names the levels not given (`p`, `i`), which were taken as 3.
+    Each of `similar` comes with a button that closes the new risk as a duplicate of it."""
 
     risk: Risk
     project: Project | None
     assumed: tuple[str, ...] = ()
+    similar: tuple[Risk, ...] = ()  # open risks of the same project with a title much like it (`bot.risks.similar`)
 
 
 @dataclass(frozen=True)
@@ -76,3 +78,11 @@ class RiskUpdated:
 class RiskClosed:
     risk: Risk
     note: str | None = None
+
+
+@dataclass(frozen=True)
+class ClosedAsDuplicate:
+    """`risk` was closed as a duplicate of `original` (both histories say so)."""
+
+    risk: Risk
+    original: Risk

@@ -31,6 +31,7 @@ from bot.summaries.grammar import AllOpenRisks, Summarize, SummaryRequest
 from bot.summaries.views import ProjectHealth, ProjectScores, Summary, WeekScore
 from storage import clock
 from storage.models import Project
+from storage.repositories import lessons as lessons_repo
 from storage.repositories import projects as projects_repo
 from storage.repositories import runs, subscribers
 from storage.repositories import summaries as repo
@@ -100,6 +101,7 @@ def collect(*, session: Session, team_id: str, today: date, now: datetime | None
     s.overdue, s.overdue_total = repo.overdue_reviews(session=session, team_id=team_id, today=today,
                                                       project_id=pid, limit=OVERDUE)
     s.sentiment = repo.feedback_by_sentiment(session=session, team_id=team_id, since=since, project_id=pid)
+    s.lessons_total = lessons_repo.count_since(session=session, team_id=team_id, since=since, project_id=pid)
     s.waiting, s.waiting_total = repo.feedback_waiting(session=session, team_id=team_id, project_id=pid,
                                                        limit=WAITING)
     if project is None:

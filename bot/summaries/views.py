@@ -69,6 +69,7 @@ class Summary:
     missed: list[JobRun] = field(default_factory=list)
     missed_total: int = 0
     project_names: dict[int, str] = field(default_factory=dict)
+    lessons_total: int = 0  # lessons logged since `since` (as new risks)
 
 
 @dataclass

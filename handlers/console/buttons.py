@@ -15,10 +15,13 @@ from bot.checkins import service as checkins
 from bot.errors import UserError
 from bot.feedback import service as feedback
 from bot.feedback.grammar import ListFeedback
+from bot.lessons import service as lessons
+from bot.lessons.grammar import ListLessons
 from bot.outcomes import Outcome
 from bot.ports import Posted
 from bot.reviews import service as reviews
 from bot.reviews.views import UpdateForm
+from bot.risks import duplicates
 from bot.risks import service as risks
 from bot.risks.grammar import ListRisks
 from bot.standups import flows as standup_flows
@@ -81,6 +84,17 @@ async def press(console: Console, number: int) -> None:
         prefill, _ = await console.deps.db.read(standups.blocker_prefill, actor=actor,
                                                 answer_id=_need(_id(args, "answer")))
         await forms.risk_form(console, prefill, source="standup")
+    elif action == "lessons.page":
+        query = args.get("q") if isinstance(args.get("q"), str) else None
+        tag = args.get("t") if isinstance(args.get("t"), str) else None
+        await console.perform(ListLessons(project_id=_id(args, "p"), tag=tag,
+                                          words=tuple(query.lower().split()[:10]) if query else (),
+                                          page=_id(args, "page") or 1), lessons.perform)
+    elif action == "lesson.open":
+        await forms.lesson_form(console, {"project_id": _need(_id(args, "p"))})
+    elif action == "risk.duplicate":
+        await console.perform(duplicates.CloseAsDuplicate(_need(_id(args, "n")), _need(_id(args, "of"))),
+                              duplicates.perform)
     else:
         console.say(STALE)
 

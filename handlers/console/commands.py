@@ -16,8 +16,12 @@ from bot.checkins.views import Sent
 from bot.errors import Unavailable
 from bot.feedback import grammar as feedback_grammar
 from bot.feedback import service as feedback
+from bot.lessons import flows as lesson_flows
+from bot.lessons import grammar as lesson_grammar
+from bot.lessons import service as lessons
 from bot.projects import grammar as project_grammar
 from bot.projects import service as projects
+from bot.projects.closing import ProjectClosed
 from bot.requests import Help, Modal
 from bot.risks import grammar as risk_grammar
 from bot.risks import service as risks
@@ -59,8 +63,28 @@ async def project(console: Console, text: str) -> None:
     request = project_grammar.parse(text)
     if isinstance(request, Help):
         console.say(request.text)
+    elif isinstance(request, project_grammar.CloseProject):
+        await close_project(console, request)
     else:
         await console.perform(request, projects.perform)
+
+
+async def lesson(console: Console, text: str) -> None:
+    request = lesson_grammar.parse(text)
+    if isinstance(request, Help):
+        console.say(request.text)
+    elif isinstance(request, Modal):
+        await forms.lesson_form(console, request.prefill)
+    else:
+        await console.perform(request, lessons.perform)
+
+
+async def close_project(console: Console, request: project_grammar.CloseProject) -> None:
+    """`/project close`: the answer, then the lesson prompts (once each, through the delivery ledger)."""
+    outcome = await console.run_request(request, projects.perform)
+    await console.deliver(outcome)
+    if isinstance(outcome.reply, ProjectClosed) and outcome.reply.project.id is not None:
+        await lesson_flows.ask_for_lessons(console.deliverer(), console.deps.db, TEAM, outcome.reply.project.id)
 
 
 async def checkin(console: Console, text: str) -> None:
@@ -121,5 +145,5 @@ async def summary(console: Console, text: str) -> None:
 
 COMMANDS: dict[str, Callable[[Console, str], Awaitable[None]]] = {
     "risk": risk, "feedback": feedback_command, "project": project, "checkin": checkin, "standup": standup,
-    "summary": summary,
+    "summary": summary, "lesson": lesson,
 }

@@ -15,6 +15,10 @@ from bot.errors import UserError
 from bot.feedback import service as feedback
 from bot.feedback.grammar import MAX_TEXT as FEEDBACK_MAX
 from bot.feedback.grammar import SENTIMENTS, SOURCES, GiveFeedback
+from bot.lessons import service as lessons
+from bot.lessons.grammar import MAX_TEXT as LESSON_MAX
+from bot.lessons.grammar import AddLesson
+from bot.lessons.grammar import tags as lesson_tags
 from bot.reviews.views import UpdateForm
 from bot.risks import service as risks
 from bot.risks.grammar import DEFAULT_LEVEL, MAX_TEXT, MAX_TITLE, STATUSES, AddRisk, RiskInput
@@ -139,6 +143,26 @@ async def risk_form(console: Console, prefill: dict[str, Any] | None = None, *, 
         source=source,
     )
     await console.perform(AddRisk(data), risks.perform)
+
+
+async def lesson_form(console: Console, prefill: dict[str, Any] | None = None) -> None:
+    """The lesson form (`/lesson` with no text, or the button of a closed project's prompt)."""
+    await console.actor()  # a guest is refused before the form opens
+    pre = prefill or {}
+    console.say("New lesson (Enter keeps [the value], `cancel` closes the form):")
+    said = await text(console, "Lesson", default=pre.get("text"), required=True, limit=LESSON_MAX)
+    project_id = await project_choice(console, pre.get("project_id"))
+    found: tuple[str, ...] = ()
+    for _ in range(TRIES):
+        raw = await text(console, "Tags (comma-separated, Enter for none)", limit=500)
+        try:
+            found = lesson_tags(raw) if raw else ()
+            break
+        except UserError as e:
+            console.say(e)
+    else:
+        raise Cancelled
+    await console.perform(AddLesson(text=said or "", project_id=project_id, tags=found), lessons.perform)
 
 
 async def feedback_form(console: Console) -> None:

@@ -10,7 +10,8 @@ PROJECT = "/project"
 CHECKIN = "/checkin"
 STANDUP = "/standup"
 SUMMARY = "/summary"
-COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY)
+LESSON = "/lesson"
+COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY, LESSON)
 
 # Modals (callback_id)
 RISK_MODAL = "risk_modal"
@@ -66,3 +67,10 @@ B_STATUS = "status"
 # Summaries and risk reviews (block ids)
 B_SUMMARY_FULL = "summary_full"
 B_RISK_REVIEW = "risk_review"
+
+# Lessons learned and similar risks
+LESSON_MODAL = "lesson_modal"
+LESSON_PAGE = "lesson_page"
+LESSON_OPEN = "lesson_open"  # in the DM sent when a project closes: open the lesson form (value: project id)
+RISK_DUPLICATE = "risk_duplicate"  # on /risk add's answer: close the new risk as a duplicate (value: {"n", "of"})
+B_TAGS = "tags"

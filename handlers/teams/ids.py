@@ -15,6 +15,7 @@ CHECKIN = "checkin"
 STANDUP = "standup"
 SUMMARY = "summary"
 COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY)
+LESSON = "lesson"  # joins COMMANDS with its inbound dispatch
 
 # ---- card verbs (Action.Execute `verb`) ----------------------------------------------------------
 
@@ -46,9 +47,16 @@ REVIEW_SAVE = "review.save"  # the update form's save
 # Summaries
 SUMMARY_FULL_RISKS = "summary.all_risks"  # data: project
 
+# Lessons learned and similar risks
+LESSON_SUBMIT = "lesson.submit"  # the lesson form's submit
+LESSON_PAGE = "lesson.page"  # data: project, tag, query, page
+LESSON_OPEN = "lesson.open"  # a closed project's prompt: answer with the lesson form (data: project)
+RISK_DUPLICATE = "risk.duplicate"  # close the new risk as a duplicate (data: number, of)
+
 VERBS = (RISK_SUBMIT, FEEDBACK_SUBMIT, RISK_PAGE, FEEDBACK_PAGE, CHECKIN_ANSWER, CHECKIN_COMMENT,
          CHECKIN_COMMENT_SAVE, CHECKIN_LOG_RISK, STANDUP_ANSWER, STANDUP_EDIT, STANDUP_BLOCKER_RISK,
-         REVIEW_VALID, REVIEW_UPDATE, REVIEW_CLOSE, REVIEW_SAVE, SUMMARY_FULL_RISKS)
+         REVIEW_VALID, REVIEW_UPDATE, REVIEW_CLOSE, REVIEW_SAVE, SUMMARY_FULL_RISKS, LESSON_SUBMIT, LESSON_PAGE,
+         LESSON_OPEN, RISK_DUPLICATE)
 
 # ---- keys of an action's data ---------------------------------------------------------------------
 
@@ -62,6 +70,9 @@ D_NUMBER = "number"
 D_PROJECT = "project"  # a project's id, or None
 D_ALL = "all"  # a risk list includes closed risks
 D_PAGE = "page"
+D_OF = "of"  # the open risk a new one duplicates
+D_TAG = "tag"
+D_QUERY = "query"
 
 # ---- input ids (their values come back in the action's data under these keys) --------------------
 
@@ -87,6 +98,8 @@ I_YESTERDAY = "yesterday"
 I_TODAY = "today"
 I_BLOCKERS = "blockers"
 
+I_TAGS = "tags"
+
 INPUTS = (I_TITLE, I_DESCRIPTION, I_PROJECT, I_PROJECT_NAME, I_PROBABILITY, I_IMPACT, I_OWNER, I_MITIGATION,
           I_CONTINGENCY, I_REVIEW, I_STATUS, I_SOURCE, I_SENTIMENT, I_TEXT, I_PRIVATE, I_ANONYMOUS,
-          I_CHECKIN_STATUS, I_COMMENT, I_YESTERDAY, I_TODAY, I_BLOCKERS)
+          I_CHECKIN_STATUS, I_COMMENT, I_YESTERDAY, I_TODAY, I_BLOCKERS, I_TAGS)

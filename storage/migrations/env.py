@@ -6,6 +6,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
+import storage.models_lessons  # noqa: F401
 import storage.models_rhythm  # noqa: F401
 import storage.models_teams  # noqa: F401
 

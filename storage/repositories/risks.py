@@ -90,3 +90,14 @@ def _snapshot(risk: Risk) -> dict[str, Any]:
         "impact": risk.impact, "status": risk.status, "owner": risk.owner_id, "mitigation": risk.mitigation,
         "contingency": risk.contingency, "review": risk.review_date, "project_id": risk.project_id,
     }
+
+
+def open_on_project(*, session: Session, team_id: str, project_id: int | None, exclude_id: int | None = None,
+                    limit: int = 500) -> list[Risk]:
+    """The newest open risks of a project (or of no project, for None), but one: what a new risk's title
+    is compared with (`bot.risks.similar`)."""
+    where: list[ColumnElement[bool]] = [col(Risk.team_id) == team_id, col(Risk.status).in_(OPEN_STATUSES)]
+    where.append(col(Risk.project_id) == project_id if project_id is not None else col(Risk.project_id).is_(None))
+    if exclude_id is not None:
+        where.append(col(Risk.id) != exclude_id)
+    return list(session.exec(select(Risk).where(*where).order_by(col(Risk.number).desc()).limit(limit)))

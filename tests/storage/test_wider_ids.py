@@ -162,10 +162,11 @@ def test_0006_goes_back_to_32_characters_while_the_ids_fit(engine: Engine) -> No
 def test_0006_refuses_to_go_back_while_a_longer_id_is_stored(engine: Engine) -> None:
     write_everything(engine, TENANT, ANA, CHANNEL, ACTIVITY)
     with migrating(engine) as (conn, cfg):
+        head = version(conn)  # 0006 or a later revision: the refused downgrade leaves it as it was
         with pytest.raises(RuntimeError, match=REFUSED):
             command.downgrade(cfg, "0005")
         conn.rollback()
-        assert version(conn) == "0006"
+        assert version(conn) == head
         assert lengths(conn, WIDENED) == [new for *_, new in WIDENED]
         conn.rollback()
     with session_scope(engine, write=False) as s:

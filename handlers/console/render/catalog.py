@@ -6,6 +6,7 @@ from handlers.console.render import Choice, choices, render
 from handlers.console.render import checkins as _checkins  # noqa: F401
 from handlers.console.render import common as _common  # noqa: F401
 from handlers.console.render import feedback as _feedback  # noqa: F401
+from handlers.console.render import lessons as _lessons  # noqa: F401
 from handlers.console.render import projects as _projects  # noqa: F401
 from handlers.console.render import reviews as _reviews  # noqa: F401
 from handlers.console.render import risks as _risks  # noqa: F401

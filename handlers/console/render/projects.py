@@ -6,6 +6,7 @@ from bot.projects.views import Created, Health, ProjectCard, ProjectList
 from handlers.console.render import render
 from handlers.console.text import show
 from storage.models import Project
+from storage.models_lessons import ProjectClosing
 
 
 def facts(p: Project) -> str:
@@ -26,11 +27,18 @@ def _created(view: Created) -> list[str]:
     return [f"Created project {facts(view.project)}."]
 
 
+def closed_text(closing: ProjectClosing | None) -> str:
+    if closing is None:
+        return ""
+    return " · closed" + (f" ({closing.outcome})" if closing.outcome else "") + f" {closing.closed_at:%Y-%m-%d}"
+
+
 @render.register
 def _list(view: ProjectList) -> list[str]:
     if not view.projects:
         return ["No projects yet. Create one with `/project new NAME`."]
-    return [f"Projects ({len(view.projects)}):", *(f"  {facts(p)}" for p in view.projects)]
+    return [f"Projects ({len(view.projects)}):",
+            *(f"  {facts(p)}{closed_text(view.closed.get(p.id or 0))}" for p in view.projects)]
 
 
 def health(h: Health) -> list[str]:
@@ -50,7 +58,7 @@ def health(h: Health) -> list[str]:
 
 @render.register
 def _card(view: ProjectCard) -> list[str]:
-    return [facts(view.project), *health(view.health)]
+    return [facts(view.project) + closed_text(view.closing), *health(view.health)]
 
 
 @render.register

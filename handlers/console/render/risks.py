@@ -35,6 +35,8 @@ def _added(view: RiskAdded) -> list[str]:
     if view.assumed:
         named = " and ".join({"p": "probability", "i": "impact"}.get(a, a) for a in view.assumed)
         out.append(f"  ({named} not given: taken as 3; change with `/risk update {risk_id(view.risk.number)}`)")
+    for other in view.similar:
+        out.append(f"  Much like open risk {risk_id(other.number)} {cut(other.title, 120)}")
     return out
 
 

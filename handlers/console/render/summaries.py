@@ -25,6 +25,7 @@ def _summary(view: Summary) -> list[str]:
     risks("Open risks, top first", view.top_risks, view.open_total)
     risks("New since " + view.since.strftime("%Y-%m-%d"), view.new_risks, view.new_total)
     risks("Overdue reviews", view.overdue, view.overdue_total)
+    out.append(f"  Lessons logged since {view.since:%Y-%m-%d}: {view.lessons_total}")
     if view.sentiment:
         out.append("  Feedback: " + ", ".join(f"{k} {n}" for k, n in view.sentiment.items()))
     if view.waiting:

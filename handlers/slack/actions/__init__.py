@@ -7,7 +7,7 @@ import re
 from slack_bolt.async_app import AsyncApp
 
 from handlers.slack import ids
-from handlers.slack.actions import checkin, review, standup, summary
+from handlers.slack.actions import checkin, lesson, review, standup, summary
 from handlers.slack.actions.paging import handle_feedback_page, handle_risk_page
 from handlers.slack.errors import guarded
 
@@ -30,3 +30,7 @@ def register(app: AsyncApp) -> None:
     app.action(ids.REVIEW_CLOSE)(guarded(review.handle_close))
 
     app.action(ids.SUMMARY_FULL_RISKS)(guarded(summary.handle_full_risks))
+
+    app.action(re.compile(rf"^{ids.LESSON_PAGE}_(prev|next)$"))(guarded(lesson.handle_lesson_page))
+    app.action(ids.LESSON_OPEN)(guarded(lesson.handle_lesson_open))
+    app.action(lesson.DUPLICATE_ACTION)(guarded(lesson.handle_risk_duplicate))

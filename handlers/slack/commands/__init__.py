@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from handlers.slack import ids
 from handlers.slack.commands.checkin import handle_checkin
 from handlers.slack.commands.feedback import handle_feedback
+from handlers.slack.commands.lesson import handle_lesson
 from handlers.slack.commands.project import handle_project
 from handlers.slack.commands.risk import handle_risk
 from handlers.slack.commands.standup import handle_standup
@@ -22,3 +23,4 @@ def register(app: AsyncApp) -> None:
     app.command(ids.CHECKIN)(guarded(handle_checkin))
     app.command(ids.STANDUP)(guarded(handle_standup))
     app.command(ids.SUMMARY)(guarded(handle_summary))
+    app.command(ids.LESSON)(guarded(handle_lesson))

@@ -12,6 +12,15 @@ from handlers.slack.render import Message, render
 from handlers.slack.render import summaries as summaries_ui
 from handlers.slack.render.common import Block, context, header, message, plain_message, safe, section
 from storage.models import Project
+from storage.models_lessons import ProjectClosing
+
+
+def closed_text(closing: ProjectClosing | None) -> str:
+    """`:checkered_flag: closed (won) 2026-12-01`, or nothing for an open project."""
+    if closing is None:
+        return ""
+    return (":checkered_flag: closed" + (f" ({closing.outcome})" if closing.outcome else "")
+            + f" {closing.closed_at:%Y-%m-%d}")
 
 
 def _facts(p: Project) -> str:
@@ -35,11 +44,16 @@ def created(p: Project) -> dict[str, Any]:
     ])
 
 
-def listing(projects: Sequence[Project]) -> dict[str, Any]:
+def listing(projects: Sequence[Project], closed: dict[int, ProjectClosing] | None = None) -> dict[str, Any]:
     if not projects:
         return message("No projects yet.", [section("No projects yet. Managers create one with "
                                                     "`/project new NAME client=… channel=#…`.")])
-    lines = [f"• *{safe(p.name)}*" + (f" — {_facts(p)}" if _facts(p) else "") for p in projects]
+    closed = closed or {}
+
+    def facts(p: Project) -> str:
+        return " · ".join(b for b in (closed_text(closed.get(p.id or 0)), _facts(p)) if b)
+
+    lines = [f"• *{safe(p.name)}*" + (f" — {facts(p)}" if facts(p) else "") for p in projects]
     blocks: list[Block] = [header(f"Projects ({len(projects)})")]
     chunk: list[str] = []
     size = 0
@@ -57,7 +71,7 @@ def listing(projects: Sequence[Project]) -> dict[str, Any]:
     return message(f"Projects: {', '.join(safe(p.name) for p in projects[:50])}", blocks)
 
 
-def card(p: Project, health: Health) -> dict[str, Any]:
+def card(p: Project, health: Health, closing: ProjectClosing | None = None) -> dict[str, Any]:
     risks = health.risks
     fb = health.feedback
     open_total = sum(risks.values())
@@ -70,9 +84,11 @@ def card(p: Project, health: Health) -> dict[str, Any]:
     if health.extra is not None:
         fields += summaries_ui.health(health.extra)
     blocks: list[Block] = [header(f"Project {p.name}")]
-    facts = _facts(p)
+    facts = " · ".join(b for b in (closed_text(closing), _facts(p)) if b)
     if facts:
         blocks.append(context(facts))
+    if closing is not None and closing.note:
+        blocks.append(context(f"Closing note: {safe(closing.note, 2000)}"))
     blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f[:2000]} for f in fields[:10]]})
     blocks.append(context(f"`/risk list project=\"{safe(p.name)}\"` · `/feedback list project=\"{safe(p.name)}\"`"))
     text = f"Project {safe(p.name)}: {open_total} open risks, {fb.get('total', 0)} feedback"
@@ -88,12 +104,12 @@ def _created(view: Created) -> list[Message]:
 
 @render.register
 def _listing(view: ProjectList) -> list[Message]:
-    return [listing(view.projects)]
+    return [listing(view.projects, view.closed)]
 
 
 @render.register
 def _card(view: ProjectCard) -> list[Message]:
-    return [card(view.project, view.health)]
+    return [card(view.project, view.health, view.closing)]
 
 
 @render.register

@@ -12,6 +12,7 @@ from handlers.slack import ids
 from handlers.slack.render import Message, render
 from handlers.slack.render.common import (
     Block,
+    button,
     context,
     divider,
     header,
@@ -171,7 +172,21 @@ def closed(risk: Risk, note: str | None) -> dict[str, Any]:
 
 @render.register
 def _added(view: RiskAdded) -> list[Message]:
-    return [added(view.risk, view.project, view.assumed)]
+    out = added(view.risk, view.project, view.assumed)
+    if view.similar:
+        out["blocks"] += similar_blocks(view.risk, view.similar)
+    return [out]
+
+
+def similar_blocks(risk: Risk, similar: Sequence[Risk]) -> list[Block]:
+    """The open risks much like a new one, each with a button that closes the new one as its duplicate."""
+    blocks: list[Block] = [section(":mag: *Much like open risk" + ("s" if len(similar) > 1 else "") + " on the same "
+                                   "project* — if it is the same risk, close the new one as a duplicate:")]
+    for other in similar[:5]:
+        blocks.append(section(f"*{rid(other)}* {safe(other.title, 600)}", accessory=button(
+            f"Close {rid(risk)} as duplicate of {rid(other)}", f"{ids.RISK_DUPLICATE}_{other.number}",
+            json.dumps({"n": risk.number, "of": other.number}))))
+    return blocks
 
 
 @render.register

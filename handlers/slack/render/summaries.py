@@ -180,6 +180,8 @@ def summary(s: Summary, *, max_messages: int | None = None) -> list[dict[str, An
                 f"*Not acted on yet: {s.waiting_total}*" + (" — oldest first:" if s.waiting else ""))
     blocks += pack(fb_title, [_feedback_line(f, names, s.now) for f in s.waiting],
                    max_sections=1, total=s.waiting_total, more="`/feedback list`", empty="")
+    blocks.append(section(f"*:bulb: Lessons logged this week*: {s.lessons_total}" + (
+        "" if s.lessons_total else " — `/lesson TEXT` keeps what the team learned")))
     blocks.append(divider())
 
     blocks += pack("*:bar_chart: Stakeholder scores* (average 1–5 by week)",
@@ -223,7 +225,7 @@ def _summary(view: Summary) -> list[dict[str, Any]]:
 
 def _fallback(s: Summary, title: str) -> str:
     bits = [f"{s.open_total} open risks", f"{s.new_total} new", f"{s.overdue_total} overdue reviews",
-            f"{s.waiting_total} feedback not acted on"]
+            f"{s.waiting_total} feedback not acted on", f"{s.lessons_total} lessons logged"]
     low = [p for p in s.scores if p.latest is not None and p.latest <= 2.5]
     if low:
         bits.append("low stakeholder scores: " + ", ".join(safe(p.name) for p in low[:5]))

@@ -8,6 +8,7 @@ from handlers.slack import ids
 from handlers.slack.errors import guarded
 from handlers.slack.views import checkin, review, standup
 from handlers.slack.views.feedback import handle_feedback_modal
+from handlers.slack.views.lesson import handle_lesson_modal
 from handlers.slack.views.risk import handle_risk_modal
 
 
@@ -18,3 +19,4 @@ def register(app: AsyncApp) -> None:
     app.view(ids.CHECKIN_COMMENT_MODAL)(guarded(checkin.handle_comment_modal))
     app.view(ids.STANDUP_MODAL)(guarded(standup.handle_standup_modal))
     app.view(ids.RISK_UPDATE_MODAL)(guarded(review.handle_update_modal))
+    app.view(ids.LESSON_MODAL)(guarded(handle_lesson_modal))

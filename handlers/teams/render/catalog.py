@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.teams.render import (  # noqa: F401 - imported for the renderers they register
     checkins,
     feedback,
+    lessons,
     projects,
     render,
     reviews,

@@ -21,6 +21,14 @@ from handlers.teams.render.cards import (
 from handlers.teams.render.summaries import health_facts
 from handlers.teams.text import markdown, plain
 from storage.models import Project
+from storage.models_lessons import ProjectClosing
+
+
+def closed_text(closing: ProjectClosing | None) -> str:
+    """`🏁 closed (won) 2026-12-01`, or nothing for an open project."""
+    if closing is None:
+        return ""
+    return "🏁 closed" + (f" ({closing.outcome})" if closing.outcome else "") + f" {closing.closed_at:%Y-%m-%d}"
 
 
 def _facts(p: Project) -> str:
@@ -51,8 +59,11 @@ def _listing(view: ProjectList) -> list[Activity]:
     if not view.projects:
         return card_message([block("No projects yet. Managers create one with project new NAME client=…")],
                             summary="No projects yet")
-    rows = [block(f"• **{plain(p.name)}**" + (f" — {_facts(p)}" if _facts(p) else ""), spacing="None")
-            for p in view.projects]
+    def line(p: Project) -> str:
+        bits = " · ".join(b for b in (closed_text(view.closed.get(p.id or 0)), _facts(p)) if b)
+        return f"• **{plain(p.name)}**" + (f" — {bits}" if bits else "")
+
+    rows = [block(line(p), spacing="None") for p in view.projects]
     body: list[Element] = [heading(f"Projects ({len(view.projects)})")]
     body += take(rows, MAX_ACTIVITY - 2000, lambda n: f"…and {n} more: project show NAME for one")
     return card_message(body, summary=f"Projects: {len(view.projects)}")
@@ -79,8 +90,11 @@ def _health(view: Health) -> list[Activity]:
 def _card(view: ProjectCard) -> list[Activity]:
     p = view.project
     body: list[Element] = [heading(f"Project {plain(p.name)}")]
-    if _facts(p):
-        body.append(note(_facts(p)))
+    bits = " · ".join(b for b in (closed_text(view.closing), _facts(p)) if b)
+    if bits:
+        body.append(note(bits))
+    if view.closing is not None and view.closing.note:
+        body.append(note(f"Closing note: {plain(cut(view.closing.note, 2000))}"))
     body.append(facts(health(view.health)))
     body.append(note(f"risk list project=\"{plain(p.name)}\" · feedback list project=\"{plain(p.name)}\""))
     return card_message(body, summary=f"Project {cut(p.name, 80)}: {sum(view.health.risks.values())} open risks")

@@ -75,7 +75,22 @@ def _added(view: RiskAdded) -> list[Activity]:
     if view.assumed:
         body.append(note(f"I assumed {' and '.join(f'{a}=3' for a in view.assumed)}; change it with "
                          f"risk update {rid(r)} p=… i=…"))
+    body += similar_elements(r, view.similar)
     return card_message(body, summary=f"Logged {_summary(r)}")
+
+
+def similar_elements(risk: Risk, similar: Sequence[Risk]) -> list[Element]:
+    """The open risks much like a new one, each with a button that closes the new one as its duplicate."""
+    if not similar:
+        return []
+    out: list[Element] = [block("🔎 **Much like open risk" + ("s" if len(similar) > 1 else "") + " on the same "
+                                "project** — if it is the same risk, close the new one as a duplicate:",
+                                separator=True)]
+    for other in similar[:5]:
+        out.append(block(f"**{rid(other)}** {plain(cut(other.title, 300))}"))
+        out.append(action_set(execute(f"Close {rid(risk)} as duplicate of {rid(other)}", ids.RISK_DUPLICATE,
+                                      {ids.D_NUMBER: risk.number, ids.D_OF: other.number}, inputs="none")))
+    return out
 
 
 @render.register

@@ -138,6 +138,7 @@ def _summary(view: Summary) -> list[Activity]:
                  total=s.new_total, more="risk list")
     body += part(f"⏳ Overdue reviews ({s.overdue_total})", [_risk_line(r, names, review=True) for r in s.overdue],
                  total=s.overdue_total, more="risk list", empty="none — every open risk's review is on time")
+    body.append(block(f"💡 **Lessons logged this week**: {s.lessons_total}", separator=True))
     counts = " · ".join(f"{icon} {s.sentiment.get(k, 0)} {k}" for k, icon in SENTIMENT_ICONS.items())
     body += part(f"💬 Feedback this week: {counts}", [], empty="")
     body += part(f"Not acted on yet: {s.waiting_total}" + (" — oldest first" if s.waiting else ""),

@@ -9,6 +9,7 @@ from typing import Any
 
 from handlers.teams.render.cards import CARD, MAX_ACTIVITY, SCHEMA
 from storage.models import Feedback, Project, Risk, RiskEvent
+from storage.models_lessons import Lesson, ProjectClosing
 from storage.models_rhythm import Standup, StandupAnswer
 
 NOW = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
@@ -58,6 +59,20 @@ def answer(n: int = 1, **kw: Any) -> StandupAnswer:
                                   created_at=NOW, updated_at=NOW)
     values.update(kw)
     return StandupAnswer(**values)
+
+
+def lesson(number: int = 1, text: str = "Sign the scope off in writing", **kw: Any) -> Lesson:
+    values: dict[str, Any] = dict(id=number, team_id="tenant", number=number, text=text, tags=",scope,acme,",
+                                  search=text.lower(), project_id=1, created_by="aad-member", created_at=NOW)
+    values.update(kw)
+    return Lesson(**values)
+
+
+def closing(**kw: Any) -> ProjectClosing:
+    values: dict[str, Any] = dict(project_id=1, team_id="tenant", outcome="won", note="Signed", closed_by="aad-mgr",
+                                  closed_at=NOW)
+    values.update(kw)
+    return ProjectClosing(**values)
 
 
 # ---- checks -------------------------------------------------------------------------------------

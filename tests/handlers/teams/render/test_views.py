@@ -28,10 +28,20 @@ from bot.checkins.views import (
 from bot.errors import UsageError
 from bot.feedback.service import AlreadyActed
 from bot.feedback.views import Acted, ActedNotice, FeedbackPage, Recorded
+from bot.lessons.views import EarlierLessons, LessonAdded, LessonList, LessonPrompt
+from bot.projects.closing import AlreadyClosed, ProjectClosed
 from bot.projects.lookup import DuplicateProject, UnknownProject
 from bot.projects.views import Created, Health, ProjectCard, ProjectList
 from bot.reviews.views import Reminder, Reviewed, UpdateForm
-from bot.risks.views import RiskAdded, RiskAnnouncement, RiskClosed, RiskDetail, RiskList, RiskUpdated
+from bot.risks.views import (
+    ClosedAsDuplicate,
+    RiskAdded,
+    RiskAnnouncement,
+    RiskClosed,
+    RiskDetail,
+    RiskList,
+    RiskUpdated,
+)
 from bot.standups.views import (
     AnswerPost,
     DaysOff,
@@ -51,10 +61,12 @@ from tests.handlers.teams.render.samples import (
     NOW,
     answer,
     check,
+    closing,
     content,
     event,
     inputs,
     item,
+    lesson,
     project,
     risk,
     shown,
@@ -132,6 +144,16 @@ SAMPLES: list[tuple[Any, list[str]]] = [
     (UnknownProject("Apolo", ["Apollo"]), ["Apolo", "Apollo"]),
     (DuplicateProject("Apollo"), ["already a project called **Apollo**"]),
     (AlreadyActed(1, "aad-mgr", "Called"), ["F-1", "@aad-mgr", "Called"]),
+    (LessonAdded(lesson(1), project()), ["L-1", "Sign the scope off", "Apollo", "scope, acme"]),
+    (LessonList([lesson(1), lesson(2, "Call early")], {1: "Apollo"}, 2, 1, 1, None, "scope", "sign off"),
+     ["Lessons tagged scope with “sign off” (2)", "L-2", "Call early", "Apollo"]),
+    (EarlierLessons("Acme", [lesson(1)], {1: "Apollo"}), ["Before you commit", "Acme", "L-1", "Apollo"]),
+    (LessonPrompt(1, "Apollo", "won", "aad-mgr"), ["Apollo", "closed (won)", "@aad-mgr"]),
+    (ProjectClosed(project(), closing(), ("aad-a", "aad-b")), ["Closed project", "Apollo", "(won)", "Signed",
+                                                               "2 people"]),
+    (AlreadyClosed(project(), closing()), ["Apollo", "already closed (won)", "2030-01-02"]),
+    (ClosedAsDuplicate(risk(2, "Vendor API slipping", status="closed"), risk(1)),
+     ["R-2", "duplicate of", "R-1", "Vendor may slip"]),
     (NotStakeholders("Apollo", ["aad-a", "aad-b"]), ["@aad-a and @aad-b", "are not stakeholders", "Apollo"]),
     (NoStakeholders("Apollo"), ["**Apollo** has no stakeholders"]),
 ]
