@@ -41,6 +41,8 @@ class Project(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=PLACE_ID_LEN)
     deadline: date | None = None
     budget: float | None = None
+    target: float | None = None  # the sales target for the project
+    booked: float | None = None  # what is booked against it so far
     created_by: str = Field(max_length=PERSON_ID_LEN)
     created_at: datetime = Field(default_factory=clock.now)
 
