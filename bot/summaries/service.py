@@ -13,6 +13,7 @@ from bot.outcomes import Outcome
 from bot.people import Actor
 from bot.projects.lookup import resolve
 from bot.risks import service as risks
+from bot.scope import health as scope_health
 from bot.schedules import (
     LOOKBACK,
     SUMMARY_DAY,
@@ -121,6 +122,7 @@ def collect(*, session: Session, team_id: str, today: date, now: datetime | None
     s.project_names = {p.project_id: p.name for p in s.scores}
     s.project_names.update({k: v.name for k, v in projects_repo.by_ids(session=session, team_id=team_id,
                                                                        ids=ids).items()})
+    s.scope = scope_health.for_summary(session=session, team_id=team_id, project=project, scores=s.scores)
     return s
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from bot.scope.views import ProjectScope
 from storage.models import Feedback, Project, Risk
 from storage.models_rhythm import Delivery, JobRun
 from storage.repositories.summaries import StandupRate
@@ -69,6 +70,7 @@ class Summary:
     missed: list[JobRun] = field(default_factory=list)
     missed_total: int = 0
     project_names: dict[int, str] = field(default_factory=dict)
+    scope: list[ProjectScope] = field(default_factory=list)  # scope creep, booked against target, the flag
 
 
 @dataclass
