@@ -14,7 +14,8 @@ from storage import clock
 
 USAGE = """*Usage of /project*
 • `/project new NAME [client=…] [channel=#c] [deadline=YYYY-MM-DD] [budget=N] [target=N] [booked=N]` — managers
-• `/project update NAME [target=N] [booked=N] [client=…] [deadline=YYYY-MM-DD] [budget=N] [channel=#c]` — managers; `target=` is the sales target, `booked=` what is booked so far
+• `/project update NAME [target=N] [booked=N] [client=…] [deadline=YYYY-MM-DD] [budget=N] [channel=#c]` — \
+managers; `target=` is the sales target, `booked=` what is booked so far
 • `/project list`
 • `/project show NAME` — open risks by band, stakeholder score and trend, feedback, stand-up participation"""
 

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from bot.errors import Refused, UsageError
 from bot.outcomes import Outcome
 from bot.people import Actor
-from bot.projects.grammar import USAGE, CreateProject, ListProjects, ProjectRequest, ShowProject
 from bot.projects import targets
+from bot.projects.grammar import USAGE, CreateProject, ListProjects, ProjectRequest, ShowProject
 from bot.projects.lookup import DuplicateProject, resolve
 from bot.projects.targets import UpdateProject
 from bot.projects.views import Created, Health, ProjectCard, ProjectList

@@ -13,7 +13,6 @@ from bot.outcomes import Outcome
 from bot.people import Actor
 from bot.projects.lookup import resolve
 from bot.risks import service as risks
-from bot.scope import health as scope_health
 from bot.schedules import (
     LOOKBACK,
     SUMMARY_DAY,
@@ -28,6 +27,7 @@ from bot.schedules import (
 from bot.schedules import (
     weekly as weekly_trigger,
 )
+from bot.scope import health as scope_health
 from bot.summaries.grammar import AllOpenRisks, Summarize, SummaryRequest
 from bot.summaries.views import ProjectHealth, ProjectScores, Summary, WeekScore
 from storage import clock

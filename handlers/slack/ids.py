@@ -10,7 +10,8 @@ PROJECT = "/project"
 CHECKIN = "/checkin"
 STANDUP = "/standup"
 SUMMARY = "/summary"
-COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY)
+SCOPE = "/scope"
+COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY, SCOPE)
 
 # Modals (callback_id)
 RISK_MODAL = "risk_modal"
@@ -66,3 +67,18 @@ B_STATUS = "status"
 # Summaries and risk reviews (block ids)
 B_SUMMARY_FULL = "summary_full"
 B_RISK_REVIEW = "risk_review"
+
+# Scope: the baseline and change request forms, the managers' Approve / Reject buttons, and the
+# buttons that turn a stand-up answer or a check-in comment into a change request
+SCOPE_BASELINE_MODAL = "scope_baseline_modal"
+SCOPE_CHANGE_MODAL = "scope_change_modal"
+SCOPE_APPROVE = "scope_approve"
+SCOPE_REJECT = "scope_reject"
+B_SCOPE_DECIDE = "scope_decide"
+STANDUP_CHANGE = "standup_change_request"
+CHECKIN_CHANGE = "checkin_change_request"
+B_DAYS = "days"
+B_COST = "cost"
+B_IN_SCOPE = "in_scope"
+B_OUT_SCOPE = "out_scope"
+B_ASSUMPTIONS = "assumptions"

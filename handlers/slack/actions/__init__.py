@@ -7,7 +7,7 @@ import re
 from slack_bolt.async_app import AsyncApp
 
 from handlers.slack import ids
-from handlers.slack.actions import checkin, review, standup, summary
+from handlers.slack.actions import checkin, review, scope, standup, summary
 from handlers.slack.actions.paging import handle_feedback_page, handle_risk_page
 from handlers.slack.errors import guarded
 
@@ -30,3 +30,6 @@ def register(app: AsyncApp) -> None:
     app.action(ids.REVIEW_CLOSE)(guarded(review.handle_close))
 
     app.action(ids.SUMMARY_FULL_RISKS)(guarded(summary.handle_full_risks))
+
+    app.action(ids.SCOPE_APPROVE)(guarded(scope.handle_approve))
+    app.action(ids.SCOPE_REJECT)(guarded(scope.handle_reject))
