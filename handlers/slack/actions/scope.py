@@ -19,8 +19,8 @@ from bot.parsing import button_json
 from bot.scope import flows
 from bot.scope import service as scope
 from bot.scope.grammar import DecideChange
-from handlers.slack.actions.checkin import deliverer, refuse, where
-from handlers.slack.commands.scope import finish
+from handlers.slack.actions.checkin import refuse, where
+from handlers.slack.commands.scope import deliverer, finish
 from handlers.slack.common import get_deps, respond_or_dm, run_request, team_of, user_of
 from handlers.slack.render.catalog import render
 

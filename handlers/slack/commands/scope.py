@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.delivery import Deliverer
 from bot.deps import Deps
 from bot.errors import Refused, UserError
 from bot.outcomes import Outcome
@@ -15,7 +16,6 @@ from bot.scope import flows
 from bot.scope import service as scope
 from bot.scope.grammar import BaselineForm, ChangeForm, parse
 from bot.scope.service import BASELINE_REFUSAL
-from handlers.slack.actions.checkin import deliverer
 from handlers.slack.common import (
     acknowledge,
     actor_of,
@@ -58,6 +58,11 @@ async def handle_scope(ack: AsyncAck, command: dict[str, Any], respond: AsyncRes
             await say(**part)
         return
     await finish(outcome, deps, client, say, team_id)
+
+
+def deliverer(deps: Deps) -> Deliverer:
+    """The running rhythm's deliverer (one per instance), else one for this request."""
+    return deps.rhythm.deliverer if deps.rhythm is not None else Deliverer(deps.db, deps.platform.sender)
 
 
 async def finish(outcome: Outcome, deps: Deps, client: AsyncWebClient, say: Any, team_id: str) -> None:
