@@ -79,10 +79,8 @@ def set_baseline(*, session: Session, actor: Actor, request: SetBaseline) -> Out
     project = project_of(session=session, team_id=actor.team_id, name=request.project_name,
                          project_id=request.project_id)
     assert project.id is not None
-    base = repo.baseline(session=session, team_id=actor.team_id, project_id=project.id, lock=True)
-    created = base is None
-    if base is None:
-        base = ScopeBaseline(team_id=actor.team_id, project_id=project.id, updated_by=actor.user_id)
+    base, created = repo.ensure_baseline(session=session, team_id=actor.team_id, project_id=project.id,
+                                         actor_id=actor.user_id)
     changes: dict[str, list[Any]] = {}
     for field, label in (("days", "days"), ("in_scope", "in"), ("out_scope", "out"),
                          ("assumptions", "assumptions")):

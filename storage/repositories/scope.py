@@ -7,8 +7,10 @@ import json
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from storage import clock
 from storage.models import Project
 from storage.models_scope import ProjectEvent, ScopeBaseline, ScopeChange, ScopeEvent
 from storage.repositories import locked
@@ -17,6 +19,19 @@ from storage.repositories import locked
 def baseline(*, session: Session, team_id: str, project_id: int, lock: bool = False) -> ScopeBaseline | None:
     stmt = select(ScopeBaseline).where(ScopeBaseline.team_id == team_id, ScopeBaseline.project_id == project_id)
     return session.exec(locked(stmt, lock)).first()
+
+
+def ensure_baseline(*, session: Session, team_id: str, project_id: int, actor_id: str
+                    ) -> tuple[ScopeBaseline, bool]:
+    """The project's baseline taken under lock, made (empty) first if it has none: True when this
+    unit of work made it. Two managers setting the first baseline at once both get the one row."""
+    dialect = session.get_bind().dialect.name
+    ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ScopeBaseline)
+    made = session.execute(ins.values(team_id=team_id, project_id=project_id, updated_by=actor_id,
+                                      updated_at=clock.now()).on_conflict_do_nothing())
+    row = baseline(session=session, team_id=team_id, project_id=project_id, lock=True)
+    assert row is not None
+    return row, bool(getattr(made, "rowcount", 0))
 
 
 def save_baseline(*, session: Session, row: ScopeBaseline) -> ScopeBaseline:
