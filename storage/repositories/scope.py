@@ -28,10 +28,11 @@ def ensure_baseline(*, session: Session, team_id: str, project_id: int, actor_id
     dialect = session.get_bind().dialect.name
     ins = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ScopeBaseline)
     made = session.execute(ins.values(team_id=team_id, project_id=project_id, updated_by=actor_id,
-                                      updated_at=clock.now()).on_conflict_do_nothing())
+                                      updated_at=clock.now()).on_conflict_do_nothing()
+                           .returning(col(ScopeBaseline.id))).first()
     row = baseline(session=session, team_id=team_id, project_id=project_id, lock=True)
     assert row is not None
-    return row, bool(getattr(made, "rowcount", 0))
+    return row, made is not None
 
 
 def save_baseline(*, session: Session, row: ScopeBaseline) -> ScopeBaseline:
