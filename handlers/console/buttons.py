@@ -25,7 +25,7 @@ from bot.standups import flows as standup_flows
 from bot.standups import service as standups
 from bot.summaries import service as summaries
 from bot.summaries.grammar import AllOpenRisks
-from handlers.console import forms
+from handlers.console import forms, scope
 from handlers.console.ports import TEAM
 from handlers.console.session import Console
 
@@ -81,6 +81,8 @@ async def press(console: Console, number: int) -> None:
         prefill, _ = await console.deps.db.read(standups.blocker_prefill, actor=actor,
                                                 answer_id=_need(_id(args, "answer")))
         await forms.risk_form(console, prefill, source="standup")
+    elif action in ("scope.approve", "scope.reject"):
+        await scope.press(console, action, args, where)
     else:
         console.say(STALE)
 

@@ -28,7 +28,7 @@ from bot.standups import service as standups
 from bot.standups.views import PromptsSent
 from bot.summaries import grammar as summary_grammar
 from bot.summaries import service as summaries
-from handlers.console import forms
+from handlers.console import forms, scope
 from handlers.console.ports import TEAM
 from handlers.console.session import Console
 
@@ -121,5 +121,5 @@ async def summary(console: Console, text: str) -> None:
 
 COMMANDS: dict[str, Callable[[Console, str], Awaitable[None]]] = {
     "risk": risk, "feedback": feedback_command, "project": project, "checkin": checkin, "standup": standup,
-    "summary": summary,
+    "summary": summary, "scope": scope.command,
 }
