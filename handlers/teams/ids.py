@@ -15,6 +15,7 @@ CHECKIN = "checkin"
 STANDUP = "standup"
 SUMMARY = "summary"
 COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY)
+SCOPE = "scope"  # served once the inbound dispatch routes it (and the app manifest lists it)
 
 # ---- card verbs (Action.Execute `verb`) ----------------------------------------------------------
 
@@ -50,6 +51,13 @@ VERBS = (RISK_SUBMIT, FEEDBACK_SUBMIT, RISK_PAGE, FEEDBACK_PAGE, CHECKIN_ANSWER,
          CHECKIN_COMMENT_SAVE, CHECKIN_LOG_RISK, STANDUP_ANSWER, STANDUP_EDIT, STANDUP_BLOCKER_RISK,
          REVIEW_VALID, REVIEW_UPDATE, REVIEW_CLOSE, REVIEW_SAVE, SUMMARY_FULL_RISKS)
 
+# Scope (data: change, the number of C-N; the baseline form: project)
+SCOPE_APPROVE = "scope.approve"
+SCOPE_REJECT = "scope.reject"
+SCOPE_BASELINE_SUBMIT = "scope.baseline.submit"
+SCOPE_CHANGE_SUBMIT = "scope.change.submit"
+SCOPE_VERBS = (SCOPE_APPROVE, SCOPE_REJECT, SCOPE_BASELINE_SUBMIT, SCOPE_CHANGE_SUBMIT)
+
 # ---- keys of an action's data ---------------------------------------------------------------------
 
 D_POLL = "poll"
@@ -62,6 +70,8 @@ D_NUMBER = "number"
 D_PROJECT = "project"  # a project's id, or None
 D_ALL = "all"  # a risk list includes closed risks
 D_PAGE = "page"
+D_CHANGE = "change"  # a change request's number (C-N)
+D_SOURCE = "source"  # where a change request came from: standup or checkin
 
 # ---- input ids (their values come back in the action's data under these keys) --------------------
 
@@ -86,6 +96,13 @@ I_COMMENT = "comment"
 I_YESTERDAY = "yesterday"
 I_TODAY = "today"
 I_BLOCKERS = "blockers"
+
+I_DAYS = "days"
+I_COST = "cost"
+I_IN_SCOPE = "in_scope"
+I_OUT_SCOPE = "out_scope"
+I_ASSUMPTIONS = "assumptions"
+SCOPE_INPUTS = (I_DAYS, I_COST, I_IN_SCOPE, I_OUT_SCOPE, I_ASSUMPTIONS)
 
 INPUTS = (I_TITLE, I_DESCRIPTION, I_PROJECT, I_PROJECT_NAME, I_PROBABILITY, I_IMPACT, I_OWNER, I_MITIGATION,
           I_CONTINGENCY, I_REVIEW, I_STATUS, I_SOURCE, I_SENTIMENT, I_TEXT, I_PRIVATE, I_ANONYMOUS,

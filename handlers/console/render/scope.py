@@ -126,3 +126,8 @@ def _project_updated(view: ProjectUpdated) -> list[str]:
     bits = [f"{k} {'—' if old is None else show(str(old))} → {show(str(new))}"
             for k, (old, new) in view.changes.items()]
     return [f"Updated project {show(view.project.name)}: " + "; ".join(bits)]
+
+
+@render.register
+def _project_scope(view: ProjectScope) -> list[str]:
+    return [show(view.name), *scope_lines(view)]

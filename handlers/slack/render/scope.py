@@ -16,10 +16,11 @@ from bot.scope.views import (
     ChangeDecided,
     ChangeLogged,
     DecisionNotice,
+    ProjectScope,
     ScopeCard,
 )
 from handlers.slack import ids
-from handlers.slack.render import Message, render
+from handlers.slack.render import Message, render, scope_lines
 from handlers.slack.render.common import (
     Block,
     actions,
@@ -282,3 +283,9 @@ def _notice(view: DecisionNotice) -> list[Message]:
 @render.register
 def _project_updated(view: ProjectUpdated) -> list[Message]:
     return [project_updated(view)]
+
+
+@render.register
+def _project_scope(view: ProjectScope) -> list[Message]:
+    return [message(f"{safe(view.name)}: {safe(scope_lines.scope_text(view))}",
+                    [section(f"*{safe(view.name)}*\n{scope_lines.scope_text(view)}\n{scope_lines.target_text(view)}")])]
