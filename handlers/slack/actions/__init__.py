@@ -33,3 +33,5 @@ def register(app: AsyncApp) -> None:
 
     app.action(ids.SCOPE_APPROVE)(guarded(scope.handle_approve))
     app.action(ids.SCOPE_REJECT)(guarded(scope.handle_reject))
+    app.action(ids.STANDUP_CHANGE)(guarded(scope.handle_standup_change))
+    app.action(ids.CHECKIN_CHANGE)(guarded(scope.handle_checkin_change))
