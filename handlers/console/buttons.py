@@ -83,6 +83,10 @@ async def press(console: Console, number: int) -> None:
         await forms.risk_form(console, prefill, source="standup")
     elif action in ("scope.approve", "scope.reject"):
         await scope.press(console, action, args, where)
+    elif action == "standup.change":
+        await scope.from_standup(console, _need(_id(args, "answer")))
+    elif action == "checkin.change":
+        await scope.from_checkin(console, _need(_id(args, "poll")), args.get("answerer"))
     else:
         console.say(STALE)
 

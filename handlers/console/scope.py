@@ -12,6 +12,7 @@ from bot.outcomes import Outcome
 from bot.ports import Posted
 from bot.requests import Help, Request
 from bot.scope import flows
+from bot.scope import prefill as prefill_from
 from bot.scope import service as scope
 from bot.scope.grammar import (
     MAX_TITLE,
@@ -110,3 +111,21 @@ async def press(console: Console, action: str, args: dict[str, Any], where: Post
     if not isinstance(number, int) or isinstance(number, bool) or not 0 < number < 2**31:
         raise UserError(STALE)
     await run(console, DecideChange(number, approve=action == "scope.approve"), where)
+
+
+async def from_standup(console: Console, answer_id: int) -> None:
+    """"Log as change request" under a stand-up answer: the change form, prefilled."""
+    actor = await console.actor()
+    prefill, _ = await console.deps.db.read(prefill_from.from_standup, actor=actor, answer_id=answer_id)
+    await change_form(console, prefill, source="standup")
+
+
+async def from_checkin(console: Console, poll_id: int, answerer: Any) -> None:
+    """"Log as change request" in a manager's check-in alert: the change form, prefilled from the comment."""
+    if not isinstance(answerer, str):
+        raise UserError(STALE)
+    await console.actor()
+    profile = await console.deps.people.profile(TEAM, answerer)
+    prefill = await console.deps.db.read(prefill_from.from_checkin, team_id=TEAM, poll_id=poll_id, answerer=answerer,
+                                         presser=console.user, answerer_name=profile.name)
+    await change_form(console, prefill, source="checkin")

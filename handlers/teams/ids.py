@@ -56,7 +56,10 @@ SCOPE_APPROVE = "scope.approve"
 SCOPE_REJECT = "scope.reject"
 SCOPE_BASELINE_SUBMIT = "scope.baseline.submit"
 SCOPE_CHANGE_SUBMIT = "scope.change.submit"
-SCOPE_VERBS = (SCOPE_APPROVE, SCOPE_REJECT, SCOPE_BASELINE_SUBMIT, SCOPE_CHANGE_SUBMIT)
+STANDUP_CHANGE = "standup.change"  # a stand-up answer as a change request: open the change form (data: answer)
+CHECKIN_CHANGE = "checkin.change"  # a check-in comment as a change request (data: poll, answerer)
+SCOPE_VERBS = (SCOPE_APPROVE, SCOPE_REJECT, SCOPE_BASELINE_SUBMIT, SCOPE_CHANGE_SUBMIT, STANDUP_CHANGE,
+               CHECKIN_CHANGE)
 
 # ---- keys of an action's data ---------------------------------------------------------------------
 

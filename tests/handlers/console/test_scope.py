@@ -40,3 +40,13 @@ def test_a_member_may_ask_but_not_decide(drive: Drive) -> None:
     assert out.count("Sorry, only managers can approve or reject change requests.") == 2  # button and command
     assert out.count("only managers can set a project's scope baseline") == 2  # command and form
     assert "Change requests: 1 (1 pending)" in out
+
+
+def test_a_checkin_comment_becomes_a_change_request_and_the_flag_shows(drive: Drive) -> None:
+    out = drive(["/project new Acme target=10 booked=20", "/checkin add @ann project=Acme",
+                 "/checkin send project=Acme", "as ann", "9", "Need an SAP export", "2", "as manager", "29", "", "2",
+                 "4", "", "/project show Acme"])
+    assert "[DM @manager] Heads up: @ann answered the Acme check-in with 2/5" in out
+    assert "New change request (Enter keeps" in out and "Change [Need an SAP export]" in out
+    assert "Logged change request on Acme: C-1 Need an SAP export (+4 d) — pending, asked by @manager" in out
+    assert "! on target, client satisfaction falling" in out
