@@ -236,8 +236,9 @@ def test_the_answered_poll_shows_the_answer_and_can_still_be_changed() -> None:
 
 def test_the_low_answer_alert_offers_to_log_it_as_a_risk() -> None:
     card = content(render(LowAnswer("Apollo", 42, "aad-client", Answer(1, None, None))))
-    (log,) = [a for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]]
+    (log, change) = [a for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]]
     assert log["verb"] == ids.CHECKIN_LOG_RISK and log["data"] == {ids.D_POLL: 42, ids.D_ANSWERER: "aad-client"}
+    assert change["verb"] == ids.CHECKIN_CHANGE and change["data"] == log["data"]
 
 
 def test_the_standup_prompt_holds_the_three_questions_and_a_submit() -> None:
