@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.database import Database
 from bot.delivery import Deliverer, Envelope, Report
 from bot.scope import service
+from bot.scope.views import ChangeDecided, ChangeLogged
 
 
 async def _send(deliverer: Deliverer, team_id: str, plan: service.Plan | None) -> Report:
@@ -28,8 +29,6 @@ async def tell_requester(deliverer: Deliverer, db: Database, team_id: str, chang
 
 async def after(deliverer: Deliverer, db: Database, team_id: str, reply: object) -> None:
     """What a front end does after a `/scope` request's reply: the DMs its outcome calls for."""
-    from bot.scope.views import ChangeDecided, ChangeLogged
-
     if isinstance(reply, ChangeLogged) and reply.change.id is not None:
         await alert_managers(deliverer, db, team_id, reply.change.id)
     elif isinstance(reply, ChangeDecided) and reply.change.id is not None:
