@@ -41,8 +41,27 @@ class Project(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=PLACE_ID_LEN)
     deadline: date | None = None
     budget: float | None = None
+    target: float | None = None  # the sales target for the project
+    booked: float | None = None  # what is booked against it so far
     created_by: str = Field(max_length=PERSON_ID_LEN)
     created_at: datetime = Field(default_factory=clock.now)
+
+
+class ProjectEvent(SQLModel, table=True):
+    """One change to a project: created, updated (target, booked, client, deadline, budget, channel) or
+    closed; who, when, what changed (JSON of field -> [old, new]) and a note."""
+
+    __tablename__ = "project_event"
+    __table_args__ = (Index("ix_project_event_project", "team_id", "project_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
+    at: datetime = Field(default_factory=clock.now)
+    actor_id: str = Field(max_length=PERSON_ID_LEN)
+    action: str = Field(max_length=16)  # created | updated | closed
+    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    note: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Risk(SQLModel, table=True):

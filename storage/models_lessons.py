@@ -11,7 +11,7 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage import clock
-from storage.models import PERSON_ID_LEN, WORKSPACE_ID_LEN
+from storage.models import PERSON_ID_LEN, WORKSPACE_ID_LEN, ProjectEvent  # noqa: F401 - ProjectEvent re-exported
 
 
 class Lesson(SQLModel, table=True):
@@ -52,19 +52,3 @@ class ProjectClosing(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))
     closed_by: str = Field(max_length=PERSON_ID_LEN)
     closed_at: datetime = Field(default_factory=clock.now)
-
-
-class ProjectEvent(SQLModel, table=True):
-    """One change to a project: who, when, what changed (JSON of field -> [old, new]), and a note."""
-
-    __tablename__ = "project_event"
-    __table_args__ = (Index("ix_project_event_project", "project_id", "at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(max_length=WORKSPACE_ID_LEN)
-    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE")
-    at: datetime = Field(default_factory=clock.now)
-    actor_id: str = Field(max_length=PERSON_ID_LEN)
-    action: str = Field(max_length=16)  # closed (and, later, updated)
-    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
-    note: str | None = Field(default=None, sa_column=Column(Text))

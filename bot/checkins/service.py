@@ -294,6 +294,20 @@ class Alert:
     message: LowAnswer
 
 
+def project_managers(*, session: Session, team_id: str, project: Project | None,
+                     besides: str | None = None) -> list[str]:
+    """A project's managers, who its alerts go to: the manager who created it and the one who
+    configured its check-ins (each once, `besides` left out)."""
+    if project is None or project.id is None:
+        return []
+    cfg = repo.get_config(session=session, team_id=team_id, project_id=project.id)
+    managers: list[str] = []
+    for who in (project.created_by, cfg.created_by if cfg else None):
+        if who and who != besides and who not in managers:
+            managers.append(who)
+    return managers
+
+
 def alert_plan(*, session: Session, team_id: str, poll_id: int, answerer: str) -> Alert | None:
     """Who to alert about a low answer: the project's creator and the manager who configured check-ins."""
     poll = repo.get_poll(session=session, team_id=team_id, poll_id=poll_id)
@@ -301,11 +315,7 @@ def alert_plan(*, session: Session, team_id: str, poll_id: int, answerer: str) -
     if poll is None or row is None or not is_low(row):
         return None
     project = projects_repo.get(session=session, team_id=team_id, project_id=poll.project_id)
-    cfg = repo.get_config(session=session, team_id=team_id, project_id=poll.project_id)
-    managers: list[str] = []
-    for who in (project.created_by if project else None, cfg.created_by if cfg else None):
-        if who and who != answerer and who not in managers:
-            managers.append(who)
+    managers = project_managers(session=session, team_id=team_id, project=project, besides=answerer)
     name = project.name if project else "a project"
     answer = Answer.of(row)
     assert answer is not None

@@ -17,6 +17,7 @@ from bot.delivery import Deliverer, Envelope, Report
 from bot.lessons.views import LessonPrompt
 from storage.repositories import lessons as repo
 from storage.repositories import projects as projects_repo
+from storage.repositories import scope as scope_repo
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,10 @@ def ask_what(project_id: int) -> str:
 
 def lesson_recipients(*, session: Session, team_id: str, project_id: int) -> list[str]:
     """Who is asked for a lesson when the project closes, each once, in the order they first took part:
-    the people who logged its risks, then those who gave its feedback under their name. The author of
-    anonymous feedback is not stored, so never asked."""
+    the people who logged its risks, those who gave its feedback under their name, then those who asked
+    for its scope changes. The author of anonymous feedback is not stored, so never asked."""
     people: list[str] = []
-    for source in (repo.risk_authors, repo.feedback_authors):
+    for source in (repo.risk_authors, repo.feedback_authors, scope_repo.change_requesters):
         people += source(session=session, team_id=team_id, project_id=project_id)
     return list(dict.fromkeys(people))
 

@@ -80,7 +80,7 @@ def close(*, session: Session, actor: Actor, request: CloseProject) -> Outcome:
     changes: dict[str, list[str | None]] = {"status": ["open", "closed"]}
     if request.outcome:
         changes["outcome"] = [None, request.outcome]
-    history_repo.record(session=session, project=project, actor_id=actor.user_id, action="closed", changes=changes,
+    repo.record_event(session=session, project=project, actor_id=actor.user_id, action="closed", changes=changes,
                         note=note)
     asking = lesson_recipients(session=session, team_id=actor.team_id, project_id=found.id)
     return Outcome(reply=ProjectClosed(project, closing, tuple(asking)))

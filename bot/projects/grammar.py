@@ -8,11 +8,14 @@ from typing import ClassVar
 
 from bot import parsing
 from bot.errors import UsageError
+from bot.projects.targets import UpdateProject, parse_update
 from bot.requests import HELP_WORDS, Help, Request
 from storage import clock
 
 USAGE = """*Usage of /project*
-• `/project new NAME [client=…] [channel=#c] [deadline=YYYY-MM-DD] [budget=N]` — managers
+• `/project new NAME [client=…] [channel=#c] [deadline=YYYY-MM-DD] [budget=N] [target=N] [booked=N]` — managers
+• `/project update NAME [target=N] [booked=N] [client=…] [deadline=YYYY-MM-DD] [budget=N] [channel=#c]` — \
+managers; `target=` is the sales target, `booked=` what is booked so far
 • `/project list`
 • `/project show NAME` — open risks by band, stakeholder score and trend, feedback, stand-up participation
 • `/project close NAME [won|lost] [NOTE]` — managers: close it and ask the people who logged its
@@ -28,6 +31,8 @@ class CreateProject(Request):
     channel_id: str | None = None
     deadline: date | None = None
     budget: float | None = None
+    target: float | None = None
+    booked: float | None = None
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class CloseProject(Request):
     exact: bool = True
 
 
-ProjectRequest = CreateProject | ListProjects | ShowProject | CloseProject
+ProjectRequest = CreateProject | ListProjects | ShowProject | UpdateProject | CloseProject
 OUTCOMES = ("won", "lost")
 MAX_NOTE = 3000
 
@@ -86,7 +91,8 @@ def parse(text: str, today: date | None = None) -> ProjectRequest | Help:
     if first in HELP_WORDS:
         return Help(USAGE)
     if first in ("new", "add", "create"):
-        p = parsing.parse(text, options={"client", "channel", "deadline", "budget"}, usage=USAGE)
+        p = parsing.parse(text, options={"client", "channel", "deadline", "budget", "target", "booked"},
+                          usage=USAGE)
         name = parsing.plain(p.rest)
         if not name:
             raise UsageError("Give the project a name: `/project new NAME`.", USAGE)
@@ -105,6 +111,8 @@ def parse(text: str, today: date | None = None) -> ProjectRequest | Help:
             else None,
             deadline=deadline,
             budget=parsing.amount(p.options["budget"], "budget", USAGE) if "budget" in p.options else None,
+            target=parsing.amount(p.options["target"], "target", USAGE) if "target" in p.options else None,
+            booked=parsing.amount(p.options["booked"], "booked", USAGE) if "booked" in p.options else None,
         )
     if first in ("list", "ls"):
         p = parsing.parse(text, usage=USAGE)
@@ -119,4 +127,6 @@ def parse(text: str, today: date | None = None) -> ProjectRequest | Help:
         return ShowProject(name=name)
     if first in ("close", "done"):
         return _close(text)
+    if first in ("update", "edit"):
+        return parse_update(text, USAGE, today=today)
     raise UsageError(f"I don't know `/project {parsing.echo(first)}`.", USAGE)

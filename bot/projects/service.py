@@ -11,9 +11,11 @@ from bot.errors import Refused, UsageError
 from bot.lessons.service import earlier
 from bot.outcomes import Outcome
 from bot.people import Actor
+from bot.projects import targets
 from bot.projects.closing import close
 from bot.projects.grammar import USAGE, CloseProject, CreateProject, ListProjects, ProjectRequest, ShowProject
 from bot.projects.lookup import DuplicateProject, resolve
+from bot.projects.targets import UpdateProject
 from bot.projects.views import Created, Health, ProjectCard, ProjectList
 from storage.models import Project
 from storage.repositories import feedback as feedback_repo
@@ -22,6 +24,8 @@ from storage.repositories import projects as repo
 from storage.repositories import risks as risks_repo
 
 MAX_NAME = 80
+BASELINE_HINT = ("Before the work is committed, set its scope baseline: "
+                 "`/scope set project={name} days=N in=\"…\" out=\"…\"`.")
 
 
 def perform(request: ProjectRequest, *, session: Session, actor: Actor) -> Outcome:
@@ -30,19 +34,21 @@ def perform(request: ProjectRequest, *, session: Session, actor: Actor) -> Outco
         case CreateProject():
             return create(session=session, actor=actor, name=request.name, client=request.client,
                           channel_id=request.channel_id, deadline=request.deadline, budget=request.budget,
-                          usage=USAGE)
+                          target=request.target, booked=request.booked, usage=USAGE)
         case ListProjects():
             return list_projects(session=session, actor=actor)
         case ShowProject():
             return show(session=session, actor=actor, name=request.name)
         case CloseProject():
             return close(session=session, actor=actor, request=request)
+        case UpdateProject():
+            return targets.update(session=session, actor=actor, request=request)
     raise TypeError(f"not a project request: {type(request).__name__}")
 
 
 def create(*, session: Session, actor: Actor, name: str, client: str | None = None,
            channel_id: str | None = None, deadline: date | None = None, budget: float | None = None,
-           usage: str | None = None) -> Outcome:
+           target: float | None = None, booked: float | None = None, usage: str | None = None) -> Outcome:
     if not actor.is_manager:
         raise Refused("Sorry, only managers can create projects. Ask a manager to run `/project new`.")
     name = " ".join(name.split())
@@ -53,14 +59,21 @@ def create(*, session: Session, actor: Actor, name: str, client: str | None = No
     if repo.get_by_name(session=session, team_id=actor.team_id, name=name) is not None:
         raise DuplicateProject(name)
     project = Project(team_id=actor.team_id, name=name, name_key=name.lower(), client=client,
-                      channel_id=channel_id, deadline=deadline, budget=budget, created_by=actor.user_id)
+                      channel_id=channel_id, deadline=deadline, budget=budget, target=target, booked=booked,
+                      created_by=actor.user_id)
     try:
         with session.begin_nested():
             repo.add(session=session, project=project)
     except IntegrityError:
         raise DuplicateProject(name) from None
     lessons = earlier(session=session, team_id=actor.team_id, project=project)
-    return Outcome(reply=Created(project), more=[lessons] if lessons else [])
+    repo.record_event(session=session, project=project, actor_id=actor.user_id, action="created",
+                      changes={k: [None, v] for k, v in (
+                          ("client", client), ("channel", channel_id), ("deadline", deadline),
+                          ("budget", budget), ("target", target), ("booked", booked)) if v is not None})
+    # Last time's lessons first, so they are read before the work is committed; then the baseline reminder.
+    hint = BASELINE_HINT.format(name=project.name)
+    return Outcome(reply=Created(project), more=[lessons, hint] if lessons else [hint])
 
 
 def list_projects(*, session: Session, actor: Actor) -> Outcome:
@@ -75,6 +88,7 @@ def health(*, session: Session, team_id: str, project: Project, viewer: Actor,
     may see), and the summary's figures: the latest stakeholder score with its trend and stand-up
     participation."""
     from bot.risks.bands import band
+    from bot.scope.health import project_scope
     from bot.summaries.service import health_extra
 
     assert project.id is not None
@@ -84,6 +98,7 @@ def health(*, session: Session, team_id: str, project: Project, viewer: Actor,
     figures.feedback = feedback_repo.counts(session=session, team_id=team_id, project_id=project.id,
                                             viewer_id=viewer.user_id, viewer_is_manager=viewer.is_manager)
     figures.extra = health_extra(session=session, team_id=team_id, project=project, today=today)
+    figures.scope = project_scope(session=session, team_id=team_id, project=project, scores=figures.extra.scores)
     return figures
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot.scope.views import ProjectScope
 from bot.summaries.views import ProjectHealth
 from storage.models import Project
 from storage.models_lessons import ProjectClosing
@@ -36,6 +37,7 @@ class Health:
     risks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BANDS, 0))
     feedback: dict[str, int] = field(default_factory=dict)
     extra: ProjectHealth | None = None
+    scope: ProjectScope | None = None  # scope creep, booked against target, the satisfaction flag
 
 
 @dataclass

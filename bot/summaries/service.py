@@ -27,6 +27,7 @@ from bot.schedules import (
 from bot.schedules import (
     weekly as weekly_trigger,
 )
+from bot.scope import health as scope_health
 from bot.summaries.grammar import AllOpenRisks, Summarize, SummaryRequest
 from bot.summaries.views import ProjectHealth, ProjectScores, Summary, WeekScore
 from storage import clock
@@ -123,6 +124,7 @@ def collect(*, session: Session, team_id: str, today: date, now: datetime | None
     s.project_names = {p.project_id: p.name for p in s.scores}
     s.project_names.update({k: v.name for k, v in projects_repo.by_ids(session=session, team_id=team_id,
                                                                        ids=ids).items()})
+    s.scope = scope_health.for_summary(session=session, team_id=team_id, project=project, scores=s.scores)
     return s
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from bot.scope.views import ProjectScope
 from storage.models import Feedback, Project, Risk
 from storage.models_rhythm import Delivery, JobRun
 from storage.repositories.summaries import StandupRate
@@ -70,6 +71,7 @@ class Summary:
     missed_total: int = 0
     project_names: dict[int, str] = field(default_factory=dict)
     lessons_total: int = 0  # lessons logged since `since` (as new risks)
+    scope: list[ProjectScope] = field(default_factory=list)  # scope creep, booked against target, the flag
 
 
 @dataclass

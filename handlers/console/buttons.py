@@ -28,7 +28,7 @@ from bot.standups import flows as standup_flows
 from bot.standups import service as standups
 from bot.summaries import service as summaries
 from bot.summaries.grammar import AllOpenRisks
-from handlers.console import forms
+from handlers.console import forms, scope
 from handlers.console.ports import TEAM
 from handlers.console.session import Console
 
@@ -95,6 +95,12 @@ async def press(console: Console, number: int) -> None:
     elif action == "risk.duplicate":
         await console.perform(duplicates.CloseAsDuplicate(_need(_id(args, "n")), _need(_id(args, "of"))),
                               duplicates.perform)
+    elif action in ("scope.approve", "scope.reject"):
+        await scope.press(console, action, args, where)
+    elif action == "standup.change":
+        await scope.from_standup(console, _need(_id(args, "answer")))
+    elif action == "checkin.change":
+        await scope.from_checkin(console, _need(_id(args, "poll")), args.get("answerer"))
     else:
         console.say(STALE)
 

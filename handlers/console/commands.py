@@ -32,7 +32,7 @@ from bot.standups import service as standups
 from bot.standups.views import PromptsSent
 from bot.summaries import grammar as summary_grammar
 from bot.summaries import service as summaries
-from handlers.console import forms
+from handlers.console import forms, scope
 from handlers.console.ports import TEAM
 from handlers.console.session import Console
 
@@ -145,5 +145,5 @@ async def summary(console: Console, text: str) -> None:
 
 COMMANDS: dict[str, Callable[[Console, str], Awaitable[None]]] = {
     "risk": risk, "feedback": feedback_command, "project": project, "checkin": checkin, "standup": standup,
-    "summary": summary, "lesson": lesson,
+    "summary": summary, "scope": scope.command, "lesson": lesson,
 }

@@ -10,8 +10,9 @@ PROJECT = "/project"
 CHECKIN = "/checkin"
 STANDUP = "/standup"
 SUMMARY = "/summary"
+SCOPE = "/scope"
 LESSON = "/lesson"
-COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY, LESSON)
+COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY, SCOPE, LESSON)
 
 # Modals (callback_id)
 RISK_MODAL = "risk_modal"
@@ -74,3 +75,17 @@ LESSON_PAGE = "lesson_page"
 LESSON_OPEN = "lesson_open"  # in the DM sent when a project closes: open the lesson form (value: project id)
 RISK_DUPLICATE = "risk_duplicate"  # on /risk add's answer: close the new risk as a duplicate (value: {"n", "of"})
 B_TAGS = "tags"
+# Scope: the baseline and change request forms, the managers' Approve / Reject buttons, and the
+# buttons that turn a stand-up answer or a check-in comment into a change request
+SCOPE_BASELINE_MODAL = "scope_baseline_modal"
+SCOPE_CHANGE_MODAL = "scope_change_modal"
+SCOPE_APPROVE = "scope_approve"
+SCOPE_REJECT = "scope_reject"
+B_SCOPE_DECIDE = "scope_decide"
+STANDUP_CHANGE = "standup_change_request"
+CHECKIN_CHANGE = "checkin_change_request"
+B_DAYS = "days"
+B_COST = "cost"
+B_IN_SCOPE = "in_scope"
+B_OUT_SCOPE = "out_scope"
+B_ASSUMPTIONS = "assumptions"

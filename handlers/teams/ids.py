@@ -16,6 +16,7 @@ STANDUP = "standup"
 SUMMARY = "summary"
 COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY)
 LESSON = "lesson"  # joins COMMANDS with its inbound dispatch
+SCOPE = "scope"  # served once the inbound dispatch routes it (and the app manifest lists it)
 
 # ---- card verbs (Action.Execute `verb`) ----------------------------------------------------------
 
@@ -58,6 +59,16 @@ VERBS = (RISK_SUBMIT, FEEDBACK_SUBMIT, RISK_PAGE, FEEDBACK_PAGE, CHECKIN_ANSWER,
          REVIEW_VALID, REVIEW_UPDATE, REVIEW_CLOSE, REVIEW_SAVE, SUMMARY_FULL_RISKS, LESSON_SUBMIT, LESSON_PAGE,
          LESSON_OPEN, RISK_DUPLICATE)
 
+# Scope (data: change, the number of C-N; the baseline form: project)
+SCOPE_APPROVE = "scope.approve"
+SCOPE_REJECT = "scope.reject"
+SCOPE_BASELINE_SUBMIT = "scope.baseline.submit"
+SCOPE_CHANGE_SUBMIT = "scope.change.submit"
+STANDUP_CHANGE = "standup.change"  # a stand-up answer as a change request: open the change form (data: answer)
+CHECKIN_CHANGE = "checkin.change"  # a check-in comment as a change request (data: poll, answerer)
+SCOPE_VERBS = (SCOPE_APPROVE, SCOPE_REJECT, SCOPE_BASELINE_SUBMIT, SCOPE_CHANGE_SUBMIT, STANDUP_CHANGE,
+               CHECKIN_CHANGE)
+
 # ---- keys of an action's data ---------------------------------------------------------------------
 
 D_POLL = "poll"
@@ -73,6 +84,8 @@ D_PAGE = "page"
 D_OF = "of"  # the open risk a new one duplicates
 D_TAG = "tag"
 D_QUERY = "query"
+D_CHANGE = "change"  # a change request's number (C-N)
+D_SOURCE = "source"  # where a change request came from: standup or checkin
 
 # ---- input ids (their values come back in the action's data under these keys) --------------------
 
@@ -99,6 +112,12 @@ I_TODAY = "today"
 I_BLOCKERS = "blockers"
 
 I_TAGS = "tags"
+I_DAYS = "days"
+I_COST = "cost"
+I_IN_SCOPE = "in_scope"
+I_OUT_SCOPE = "out_scope"
+I_ASSUMPTIONS = "assumptions"
+SCOPE_INPUTS = (I_DAYS, I_COST, I_IN_SCOPE, I_OUT_SCOPE, I_ASSUMPTIONS)
 
 INPUTS = (I_TITLE, I_DESCRIPTION, I_PROJECT, I_PROJECT_NAME, I_PROBABILITY, I_IMPACT, I_OWNER, I_MITIGATION,
           I_CONTINGENCY, I_REVIEW, I_STATUS, I_SOURCE, I_SENTIMENT, I_TEXT, I_PRIVATE, I_ANONYMOUS,

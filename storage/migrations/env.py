@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (registers the tables)
 import storage.models_lessons  # noqa: F401
 import storage.models_rhythm  # noqa: F401
+import storage.models_scope  # noqa: F401
 import storage.models_teams  # noqa: F401
 
 config = context.config

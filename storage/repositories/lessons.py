@@ -7,16 +7,14 @@ tags, in any case; `%`, `_` and `\\` in a word are escaped and match themselves.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
 from storage.models import Feedback, Project, Risk
-from storage.models_lessons import Lesson, ProjectClosing, ProjectEvent
+from storage.models_lessons import Lesson, ProjectClosing
 from storage.repositories import locked
 
 
@@ -113,21 +111,6 @@ def add_closing(*, session: Session, closing: ProjectClosing) -> ProjectClosing:
     session.add(closing)
     session.flush()
     return closing
-
-
-def record(*, session: Session, project: Project, actor_id: str, action: str, changes: dict[str, list[Any]],
-           note: str | None = None) -> ProjectEvent:
-    assert project.id is not None
-    event = ProjectEvent(team_id=project.team_id, project_id=project.id, actor_id=actor_id, action=action,
-                         changes=json.dumps(changes, default=str), note=note)
-    session.add(event)
-    return event
-
-
-def history(*, session: Session, team_id: str, project_id: int) -> list[ProjectEvent]:
-    return list(session.exec(
-        select(ProjectEvent).where(ProjectEvent.team_id == team_id, ProjectEvent.project_id == project_id)
-        .order_by(col(ProjectEvent.at), col(ProjectEvent.id))))
 
 
 def risk_authors(*, session: Session, team_id: str, project_id: int) -> list[str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from sqlmodel import Session, col, select
 
-from storage.models import Project
+from storage.models import Project, ProjectEvent
 
 
 def get_by_name(*, session: Session, team_id: str, name: str) -> Project | None:
@@ -37,3 +40,20 @@ def add(*, session: Session, project: Project) -> Project:
     session.add(project)
     session.flush()
     return project
+
+
+def record_event(*, session: Session, project: Project, actor_id: str, action: str,
+                 changes: dict[str, list[Any]], note: str | None = None) -> ProjectEvent:
+    """Keep one change to a project in its history (`changes`: field -> [old, new])."""
+    assert project.id is not None
+    event = ProjectEvent(team_id=project.team_id, project_id=project.id, actor_id=actor_id, action=action,
+                         changes=json.dumps(changes, default=str), note=note)
+    session.add(event)
+    return event
+
+
+def history(*, session: Session, team_id: str, project_id: int) -> list[ProjectEvent]:
+    """A project's history, oldest first."""
+    return list(session.exec(
+        select(ProjectEvent).where(ProjectEvent.team_id == team_id, ProjectEvent.project_id == project_id)
+        .order_by(col(ProjectEvent.at), col(ProjectEvent.id))))

@@ -263,3 +263,64 @@ def test_project_show_counts_only_the_feedback_the_viewer_may_see(db: Db) -> Non
     assert total(OTHER) == 4
     reply = db.run(projects.show, write=False, actor=MEMBER, name="Apollo").reply
     assert reply.health.feedback["total"] == 3
+
+
+# ---- scope change requests -------------------------------------------------------------------------
+
+def test_concurrent_decisions_of_a_change_request_one_wins(db: Db, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two managers press Approve and Reject at once: one decides, the other is told it is decided."""
+    from bot.scope import service as scope
+    from bot.scope.grammar import RequestChange
+    from storage.models_scope import ScopeChange, ScopeEvent
+    from storage.repositories import scope as scope_repo
+
+    db.run(projects.create, actor=MANAGER, name="Apollo")
+    db.run(scope.request_change, actor=MEMBER, request=RequestChange(title="Add SSO", project_name="Apollo", days=3))
+    results = race(db, monkeypatch, scope_repo, "change_by_number", [
+        (scope.decide, {"actor": MANAGER, "number": 1, "approve": True}),
+        (scope.decide, {"actor": SECOND_MANAGER, "number": 1, "approve": False}),
+    ])
+    assert unexpected(results) == []
+    refused = [r for r in results if isinstance(r, UsageError)]
+    assert len(refused) == 1 and "already" in str(refused[0])
+    with db.session() as s:
+        change = s.exec(select(ScopeChange)).one()
+        decisions = [e.action for e in s.exec(select(ScopeEvent)) if e.action in ("approved", "rejected")]
+    assert decisions == [change.status]
+
+
+def test_concurrent_baseline_changes_both_count(db: Db, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.scope import service as scope
+    from bot.scope.grammar import SetBaseline
+    from storage.models_scope import ScopeBaseline
+    from storage.repositories import scope as scope_repo
+
+    db.run(projects.create, actor=MANAGER, name="Apollo")
+    db.run(scope.set_baseline, actor=MANAGER, request=SetBaseline(project_name="Apollo", days=40))
+    results = race(db, monkeypatch, scope_repo, "baseline", [
+        (scope.set_baseline, {"actor": MANAGER, "request": SetBaseline(project_name="Apollo", in_scope="Reports")}),
+        (scope.set_baseline, {"actor": SECOND_MANAGER, "request": SetBaseline(project_name="Apollo", days=44)}),
+    ])
+    assert unexpected(results) == [] and not any(isinstance(r, UsageError) for r in results)
+    with db.session() as s:
+        base = s.exec(select(ScopeBaseline)).one()
+    assert (base.days, base.in_scope) == (44, "Reports")
+
+
+def test_concurrent_first_baselines_make_one_row(db: Db, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.scope import service as scope
+    from bot.scope.grammar import SetBaseline
+    from storage.models_scope import ScopeBaseline, ScopeEvent
+    from storage.repositories import scope as scope_repo
+
+    db.run(projects.create, actor=MANAGER, name="Apollo")
+    results = race(db, monkeypatch, scope_repo, "baseline", [
+        (scope.set_baseline, {"actor": MANAGER, "request": SetBaseline(project_name="Apollo", days=40)}),
+        (scope.set_baseline, {"actor": SECOND_MANAGER, "request": SetBaseline(project_name="Apollo", days=40,
+                                                                              out_scope="Mobile")}),
+    ])
+    assert unexpected(results) == []
+    with db.session() as s:
+        base = s.exec(select(ScopeBaseline)).one()
+        events = list(s.exec(select(ScopeEvent)))
+    assert (base.days, base.out_scope) == (40, "Mobile") and len(events) == 2

@@ -47,6 +47,7 @@ SUBS = {
     ids.STANDUP: ("setup", "set", "config", "now", "send", "ask", "skip", "off", "away", "report", "status",
                   "who", "help"),
     ids.SUMMARY: ("project=Apollo", "help", "Apollo", ""),
+    ids.SCOPE: ("set", "change", "approve", "reject", "show", "help", "Apollo", "C-1", ""),
 }
 
 
@@ -107,9 +108,9 @@ SCORE_IDS = tuple(f"{ids.CHECKIN_SCORE}_{n}" for n in range(1, 6))
 PAGE_IDS = tuple(f"{p}_{d}" for p in (ids.RISK_PAGE, ids.FEEDBACK_PAGE) for d in ("prev", "next"))
 ACTION_IDS = (*SCORE_IDS, *PAGE_IDS, ids.CHECKIN_STATUS, ids.CHECKIN_COMMENT, ids.CHECKIN_LOG_RISK,
               ids.STANDUP_OPEN, ids.STANDUP_BLOCKER_RISK, ids.REVIEW_VALID, ids.REVIEW_UPDATE, ids.REVIEW_CLOSE,
-              ids.SUMMARY_FULL_RISKS)
+              ids.SUMMARY_FULL_RISKS, ids.SCOPE_APPROVE, ids.SCOPE_REJECT, ids.STANDUP_CHANGE, ids.CHECKIN_CHANGE)
 CALLBACK_IDS = (ids.RISK_MODAL, ids.FEEDBACK_MODAL, ids.CHECKIN_COMMENT_MODAL, ids.STANDUP_MODAL,
-                ids.RISK_UPDATE_MODAL)
+                ids.RISK_UPDATE_MODAL, ids.SCOPE_BASELINE_MODAL, ids.SCOPE_CHANGE_MODAL)
 BLOCK_IDS = tuple(v for k, v in vars(ids).items() if k.startswith("B_"))
 
 
@@ -124,7 +125,8 @@ def action_value(world_ids: dict[str, int]) -> st.SearchStrategy[Any]:
         st.builds(lambda d: json.dumps(d), st.fixed_dictionaries({}, optional={
             "n": st.one_of(n, json_values()), "p": st.one_of(n, json_values()), "page": st.one_of(n, json_values()),
             "a": json_values(), "poll": st.one_of(n, json_values()),
-            "u": st.one_of(st.sampled_from(["UMEMBER", "UMGR", "UGUEST", "U" * 40, ""]), json_values())})),
+            "u": st.one_of(st.sampled_from(["UMEMBER", "UMGR", "UGUEST", "U" * 40, ""]), json_values()),
+            "c": st.one_of(n, json_values())})),
     )
     return st.one_of(shaped, shaped, json_values(), huge())
 

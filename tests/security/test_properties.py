@@ -38,6 +38,7 @@ from bot.projects import grammar as g_project
 from bot.requests import Help, Modal, Request
 from bot.risks import grammar as g_risk
 from bot.risks import service as risks
+from bot.scope import grammar as g_scope
 from bot.standups import grammar as g_standup
 from bot.summaries import grammar as g_summary
 from handlers.slack import common, forms, ids
@@ -66,6 +67,7 @@ PARSERS = {  # each grammar on the text as Slack sends it, read as the Slack fro
     ids.CHECKIN: lambda t: g_checkin.parse(to_core(t)),
     ids.STANDUP: lambda t: g_standup.parse(to_core(t), current_channel="CSALES"),
     ids.SUMMARY: lambda t: g_summary.parse(to_core(t)),
+    ids.SCOPE: lambda t: g_scope.parse(to_core(t)),
 }
 USERS = ("UMEMBER", "UMEMBER2", "UMGR", "UADMIN", "UGUEST", "UOTHER")
 

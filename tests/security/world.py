@@ -102,6 +102,9 @@ def build(d: Driver, team: str = TEAM) -> World:
                                                      team=team).opened()[0]
     world.views[ids.RISK_UPDATE_MODAL] = d.press(ids.REVIEW_UPDATE, "UMGR", value=json.dumps({"n": 1}),
                                                  team=team).opened()[0]
+    _ok(cmd("/scope", f"change project={PROJECT} Add SSO days=3", "UMEMBER", team=team), "C-1")
+    world.views[ids.SCOPE_BASELINE_MODAL] = cmd("/scope", f"set project={PROJECT}", "UMGR", team=team).opened()[0]
+    world.views[ids.SCOPE_CHANGE_MODAL] = cmd("/scope", "change", "UMEMBER", team=team).opened()[0]
     return world
 
 

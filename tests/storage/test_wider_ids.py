@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError
 from sqlmodel import select
 
 from bot import parsing
 from bot import text as core_text
+from storage import clock
 from storage.db import alembic_config, session_scope
 from storage.models import MESSAGE_ID_LEN, PERSON_ID_LEN, PLACE_ID_LEN, WORKSPACE_ID_LEN, Project, Risk
 from storage.models_rhythm import Delivery, Stakeholder, Standup, StandupAnswer
@@ -71,13 +72,14 @@ def version(conn: Connection) -> str:
 
 def write_everything(engine: Engine, team: str, person: str, channel: str, ts: str) -> None:
     with session_scope(engine) as s:
-        project = Project(team_id=team, name="Apollo", name_key="apollo", channel_id=channel, created_by=person)
-        s.add(project)
-        s.flush()
-        assert project.id is not None
-        s.add(Risk(team_id=team, number=1, project_id=project.id, title="Vendor may slip", probability=3, impact=4,
+        # Only the columns 0005 already had: this runs on the schema before and after 0006 (later
+        # migrations add columns of their own).
+        s.execute(insert(Project).values(team_id=team, name="Apollo", name_key="apollo", channel_id=channel,
+                                         created_by=person, created_at=clock.now()))
+        project = s.exec(select(Project.id).where(Project.team_id == team, Project.name_key == "apollo")).one()
+        s.add(Risk(team_id=team, number=1, project_id=project, title="Vendor may slip", probability=3, impact=4,
                    score=12, owner_id=person, created_by=person))
-        s.add(Stakeholder(team_id=team, project_id=project.id, user_id=person, added_by=person))
+        s.add(Stakeholder(team_id=team, project_id=project, user_id=person, added_by=person))
         s.add(Delivery(team_id=team, what="standup:1", recipient=channel, occurrence="2026-12-09", channel=channel,
                        ts=ts))
         standup = Standup(team_id=team, channel_id=channel, created_by=person)
@@ -162,7 +164,9 @@ def test_0006_goes_back_to_32_characters_while_the_ids_fit(engine: Engine) -> No
 def test_0006_refuses_to_go_back_while_a_longer_id_is_stored(engine: Engine) -> None:
     write_everything(engine, TENANT, ANA, CHANNEL, ACTIVITY)
     with migrating(engine) as (conn, cfg):
-        head = version(conn)  # 0006 or a later revision: the refused downgrade leaves it as it was
+        command.downgrade(cfg, "0006")  # from the newest migration, whichever it is
+        conn.commit()
+        head = version(conn)  # the refused downgrade leaves it as it was
         with pytest.raises(RuntimeError, match=REFUSED):
             command.downgrade(cfg, "0005")
         conn.rollback()

@@ -10,6 +10,7 @@ from handlers.console.render import lessons as _lessons  # noqa: F401
 from handlers.console.render import projects as _projects  # noqa: F401
 from handlers.console.render import reviews as _reviews  # noqa: F401
 from handlers.console.render import risks as _risks  # noqa: F401
+from handlers.console.render import scope as _scope  # noqa: F401
 from handlers.console.render import standups as _standups  # noqa: F401
 from handlers.console.render import summaries as _summaries  # noqa: F401
 

@@ -45,7 +45,8 @@ def _low(view: LowAnswer) -> list[str]:
 
 @choices.register
 def _low_choices(view: LowAnswer) -> list[Choice]:
-    return [Choice("Log as risk…", "checkin.log_risk", {"poll": view.poll_id, "answerer": view.answerer})]
+    return [Choice("Log as risk…", "checkin.log_risk", {"poll": view.poll_id, "answerer": view.answerer}),
+            Choice("Log as change request…", "checkin.change", {"poll": view.poll_id, "answerer": view.answerer})]
 
 
 @render.register

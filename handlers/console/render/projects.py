@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.projects.views import Created, Health, ProjectCard, ProjectList
 from handlers.console.render import render
+from handlers.console.render.scope import scope_lines
 from handlers.console.text import show
 from storage.models import Project
 from storage.models_lessons import ProjectClosing
@@ -53,6 +54,8 @@ def health(h: Health) -> list[str]:
             out.append(f"  Stakeholder score: {extra.scores.latest:.1f}/5{change}")
         for rate in extra.standups:
             out.append(f"  Stand-up in #{rate.channel_id}: {rate.answers} answers to {rate.prompts} prompts")
+    if h.scope is not None:
+        out += scope_lines(h.scope)
     return out
 
 

@@ -102,7 +102,8 @@ def _post(view: AnswerPost) -> list[str]:
 def _post_choices(view: AnswerPost) -> list[Choice]:
     if not has_blocker(view.answer.blockers) or view.answer.id is None:
         return []
-    return [Choice("Log blocker as risk…", "standup.blocker_risk", {"answer": view.answer.id})]
+    return [Choice("Log blocker as risk…", "standup.blocker_risk", {"answer": view.answer.id}),
+            Choice("Log as change request…", "standup.change", {"answer": view.answer.id})]
 
 
 @render.register

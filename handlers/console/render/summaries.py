@@ -7,6 +7,7 @@ from handlers.console.render import Choice, choices, render
 from handlers.console.render.common import people
 from handlers.console.render.feedback import line as feedback_line
 from handlers.console.render.risks import line as risk_line
+from handlers.console.render.scope import summary_lines
 
 SHOWN = 5  # rows of each list
 
@@ -37,6 +38,7 @@ def _summary(view: Summary) -> list[str]:
         change = f" ({s.change:+})" if s.change is not None else ""
         waiting = f", not answered: {people(s.not_answered)}" if s.not_answered else ""
         out.append(f"  Check-ins {s.name}: {latest}{change}, {s.answered} answered{waiting}")
+    out += summary_lines(view.scope)
     for rate in view.standups:
         out.append(f"  Stand-up #{rate.channel_id}: {rate.answers} answers to {rate.prompts} prompts")
     if view.failures:

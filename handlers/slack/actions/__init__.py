@@ -7,7 +7,7 @@ import re
 from slack_bolt.async_app import AsyncApp
 
 from handlers.slack import ids
-from handlers.slack.actions import checkin, lesson, review, standup, summary
+from handlers.slack.actions import checkin, lesson, review, scope, standup, summary
 from handlers.slack.actions.paging import handle_feedback_page, handle_risk_page
 from handlers.slack.errors import guarded
 
@@ -34,3 +34,7 @@ def register(app: AsyncApp) -> None:
     app.action(re.compile(rf"^{ids.LESSON_PAGE}_(prev|next)$"))(guarded(lesson.handle_lesson_page))
     app.action(ids.LESSON_OPEN)(guarded(lesson.handle_lesson_open))
     app.action(lesson.DUPLICATE_ACTION)(guarded(lesson.handle_risk_duplicate))
+    app.action(ids.SCOPE_APPROVE)(guarded(scope.handle_approve))
+    app.action(ids.SCOPE_REJECT)(guarded(scope.handle_reject))
+    app.action(ids.STANDUP_CHANGE)(guarded(scope.handle_standup_change))
+    app.action(ids.CHECKIN_CHANGE)(guarded(scope.handle_checkin_change))

@@ -10,6 +10,7 @@ from handlers.slack.commands.feedback import handle_feedback
 from handlers.slack.commands.lesson import handle_lesson
 from handlers.slack.commands.project import handle_project
 from handlers.slack.commands.risk import handle_risk
+from handlers.slack.commands.scope import handle_scope
 from handlers.slack.commands.standup import handle_standup
 from handlers.slack.commands.summary import handle_summary
 from handlers.slack.errors import guarded
@@ -24,3 +25,4 @@ def register(app: AsyncApp) -> None:
     app.command(ids.STANDUP)(guarded(handle_standup))
     app.command(ids.SUMMARY)(guarded(handle_summary))
     app.command(ids.LESSON)(guarded(handle_lesson))
+    app.command(ids.SCOPE)(guarded(handle_scope))

@@ -10,6 +10,7 @@ from handlers.slack.render import (  # noqa: F401 - imported for the renderers t
     render,
     reviews,
     risks,
+    scope,
     standups,
     summaries,
 )

@@ -143,7 +143,8 @@ def alert(project_name: str, poll_id: int, answerer: str, answer: AnswerLike) ->
     value = json.dumps({"poll": poll_id, "u": answerer})
     blocks: list[Block] = [
         section(f":rotating_light: <@{answerer}> answered the *{safe(project_name)}* check-in: {shown}"),
-        actions(button("Log as risk", ids.CHECKIN_LOG_RISK, value, style="danger"), block_id=ids.CHECKIN_LOG_RISK),
+        actions(button("Log as risk", ids.CHECKIN_LOG_RISK, value, style="danger"),
+                button("Log as change request", ids.CHECKIN_CHANGE, value), block_id=ids.CHECKIN_LOG_RISK),
         context(f"`/checkin results project=\"{safe(project_name)}\"` shows every answer."),
     ]
     return message(f"Low check-in answer on {safe(project_name)}: {shown.replace('*', '')}", blocks)

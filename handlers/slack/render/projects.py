@@ -8,7 +8,7 @@ from typing import Any
 from bot.projects.grammar import USAGE as USAGE  # the command's usage, for what shows it
 from bot.projects.lookup import DuplicateProject, UnknownProject
 from bot.projects.views import Created, Health, ProjectCard, ProjectList
-from handlers.slack.render import Message, render
+from handlers.slack.render import Message, render, scope_lines
 from handlers.slack.render import summaries as summaries_ui
 from handlers.slack.render.common import Block, context, header, message, plain_message, safe, section
 from storage.models import Project
@@ -83,6 +83,8 @@ def card(p: Project, health: Health, closing: ProjectClosing | None = None) -> d
     ]
     if health.extra is not None:
         fields += summaries_ui.health(health.extra)
+    if health.scope is not None:
+        fields += scope_lines.fields(health.scope)
     blocks: list[Block] = [header(f"Project {p.name}")]
     facts = " · ".join(b for b in (closed_text(closing), _facts(p)) if b)
     if facts:

@@ -148,6 +148,11 @@ def risk_button(a: StandupAnswer) -> Block:
     return button("Log as risk", ids.STANDUP_BLOCKER_RISK, str(a.id))
 
 
+def change_button(a: StandupAnswer) -> Block:
+    """Turn the answer into a change request (the change form, prefilled)."""
+    return button("Log as change request", ids.STANDUP_CHANGE, str(a.id))
+
+
 def answer_post(a: StandupAnswer) -> dict[str, Any]:
     edited = " · edited" if a.updated_at and a.created_at and a.updated_at > a.created_at else ""
     blocks: list[Block] = [section(f"*<@{a.user_id}>*'s stand-up · {fmt_day(a.day)}{edited}")]
@@ -156,7 +161,7 @@ def answer_post(a: StandupAnswer) -> dict[str, Any]:
             blocks.append(section(_field(label, value, POST_FIELD)))
     if has_blocker(a.blockers):
         blocks.append(section(":warning: " + _field("Blocker", a.blockers, POST_FIELD)))
-        blocks.append(actions(risk_button(a)))
+        blocks.append(actions(risk_button(a), change_button(a)))
     text = f"Stand-up from <@{a.user_id}> for {fmt_day(a.day)}: {safe(a.today, 200)}"
     return message(text, blocks)
 

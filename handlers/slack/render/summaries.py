@@ -19,7 +19,7 @@ from typing import Any
 from bot.summaries.grammar import USAGE as USAGE  # the command's usage, for what shows it
 from bot.summaries.views import ProjectHealth, ProjectScores, Summary, age
 from handlers.slack import ids
-from handlers.slack.render import render
+from handlers.slack.render import render, scope_lines
 from handlers.slack.render.common import (
     MAX_RESPONSES,
     MAX_SECTION,
@@ -188,6 +188,9 @@ def summary(s: Summary, *, max_messages: int | None = None) -> list[dict[str, An
                    [f"• {score_line(p)}" for p in s.scores], max_sections=6,
                    more="`/checkin results project=NAME` for one project",
                    empty="No check-in answers in the last weeks. Set them up with `/checkin add @user project=NAME`.")
+    if s.scope:
+        blocks += pack("*:triangular_ruler: Scope and targets*", [f"• {scope_lines.line(p)}" for p in s.scope],
+                       max_sections=2, more="`/scope NAME` for one project")
     if s.project is None or s.project.channel_id:
         blocks += pack("*:busts_in_silhouette: Stand-up participation* (last 7 days)",
                        [rate_line(r) for r in s.standups], max_sections=2, more="`/standup report channel=#c`",

@@ -10,6 +10,7 @@ from handlers.teams.render import (  # noqa: F401 - imported for the renderers t
     render,
     reviews,
     risks,
+    scope,
     standups,
     summaries,
 )

@@ -124,7 +124,9 @@ def _low_answer(view: LowAnswer) -> list[Activity]:
         block(f"🚨 {person(view.answerer)} answered the **{name}** check-in: {answer_text(view.answer)}"),
         action_set(execute("Log as risk", ids.CHECKIN_LOG_RISK,
                            {ids.D_POLL: view.poll_id, ids.D_ANSWERER: view.answerer},
-                           style="destructive", inputs="none")),
+                           style="destructive", inputs="none"),
+                   execute("Log as change request", ids.CHECKIN_CHANGE,
+                           {ids.D_POLL: view.poll_id, ids.D_ANSWERER: view.answerer}, inputs="none")),
         note(f"checkin results project=\"{name}\" shows every answer."),
     ]
     return card_message(body, summary=f"Low check-in answer on {raw(cut(view.project_name, 80))}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.projects.lookup import DuplicateProject, UnknownProject
 from bot.projects.views import Created, Health, ProjectCard, ProjectList
-from handlers.teams.render import Activity, render
+from handlers.teams.render import Activity, render, scope_lines
 from handlers.teams.render.cards import (
     MAX_ACTIVITY,
     Element,
@@ -78,6 +78,8 @@ def health(h: Health) -> list[tuple[str, str]]:
                         f"{fb.get('negative', 0)} negative); {fb.get('open', 0)} not acted on")]
     if h.extra is not None:
         out += health_facts(h.extra)
+    if h.scope is not None:
+        out += scope_lines.facts(h.scope)
     return out
 
 

@@ -88,7 +88,8 @@ def _entry(a: StandupAnswer, limit: int) -> list[Element]:
             parts.append(block(_field(label, value, limit), spacing="Small"))
     if has_blocker(a.blockers):
         parts.append(block("⚠️ " + _field("Blocker", a.blockers, limit), spacing="Small"))
-        parts.append(action_set(risk_button(a)))
+        parts.append(action_set(risk_button(a), execute("Log as change request", ids.STANDUP_CHANGE,
+                                                        {ids.D_ANSWER: a.id}, inputs="none")))
     return parts
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.summaries.views import ProjectHealth, ProjectScores, Summary, age
 from handlers.teams import ids
-from handlers.teams.render import Activity, render
+from handlers.teams.render import Activity, render, scope_lines
 from handlers.teams.render.cards import (
     MAX_ACTIVITY,
     Element,
@@ -146,6 +146,8 @@ def _summary(view: Summary) -> list[Activity]:
     body += part("📊 Stakeholder scores (average 1–5 by week)", [f"• {score_line(p)}" for p in s.scores],
                  more="checkin results project=NAME for one project", budget=2 * MAX_ACTIVITY // PARTS,
                  empty="No check-in answers in the last weeks. Set them up with checkin add @user project=NAME.")
+    if s.scope:
+        body += part("📐 Scope and targets", [scope_lines.line(p) for p in s.scope], more="scope NAME for one project")
     if s.project is None or s.project.channel_id:
         body += part("👥 Stand-up participation (last 7 days)", [rate_line(r) for r in s.standups],
                      more="standup report", empty="No stand-ups.")

@@ -1,10 +1,10 @@
-"""lessons: lessons learned (`L-N`), closed projects, and a project's history
+"""lessons: lessons learned (`L-N`) and closed projects
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-10 10:00:00.000000
 
-New tables only: a closed project is a row of `project_closing`, so the `project` table is unchanged.
+New tables only: a closed project is a row of `project_closing`; its history is `project_event` (0007).
 """
 from collections.abc import Sequence
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0008'
-down_revision: str | None = '0006'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -47,24 +47,9 @@ def upgrade() -> None:
     op.create_index('ix_lesson_team_project', 'lesson', ['team_id', 'project_id'], unique=False)
     op.create_index('ix_lesson_team_created', 'lesson', ['team_id', 'created_at'], unique=False)
 
-    op.create_table('project_event',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('team_id', sa.String(length=64), nullable=False),
-    sa.Column('project_id', sa.Integer(), nullable=False),
-    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('actor_id', sa.String(length=64), nullable=False),
-    sa.Column('action', sa.String(length=16), nullable=False),
-    sa.Column('changes', sa.Text(), nullable=False),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    op.create_index('ix_project_event_project', 'project_event', ['project_id', 'at'], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index('ix_project_event_project', table_name='project_event')
-    op.drop_table('project_event')
     op.drop_index('ix_lesson_team_created', table_name='lesson')
     op.drop_index('ix_lesson_team_project', table_name='lesson')
     op.drop_table('lesson')

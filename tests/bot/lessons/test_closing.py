@@ -78,8 +78,9 @@ def closings(db: Db) -> list[ProjectClosing]:
 
 
 def history(db: Db) -> list[ProjectEvent]:
+    """The closings kept in the projects' history (a project's creation is kept there too)."""
     with db.session() as s:
-        return list(s.exec(select(ProjectEvent)))
+        return list(s.exec(select(ProjectEvent).where(ProjectEvent.action == "closed")))
 
 
 def project_with_people(db: Db) -> int:

@@ -126,7 +126,7 @@ def test_a_new_project_for_a_known_client_shows_its_earlier_lessons(db: Db) -> N
     log(db, "Zeus lesson", project_name="Zeus")
     outcome = db.run(projects.create, actor=MANAGER, name="Hermes", client="ACME")
     assert isinstance(outcome.reply, Created)
-    (earlier,) = outcome.more
+    earlier, _baseline_hint = outcome.more
     assert isinstance(earlier, EarlierLessons) and earlier.client == "ACME"
     assert [r.text for r in earlier.rows] == ["Acme lesson 3", "Acme lesson 2", "Acme lesson 1"]  # newest three
     assert set(earlier.project_names.values()) == {"Apollo"}
@@ -138,15 +138,16 @@ def test_lessons_tagged_with_the_client_fill_up_to_three(db: Db) -> None:
     log(db, "Tagged", tags=("big-bank",))
     log(db, "Untagged")
     outcome = db.run(projects.create, actor=MANAGER, name="Hermes", client="Big Bank")
-    (earlier,) = outcome.more
+    earlier, _baseline_hint = outcome.more
     assert [r.text for r in earlier.rows] == ["From Apollo", "Tagged"]
 
 
 def test_no_earlier_lessons_no_extra_answer(db: Db) -> None:
     db.run(projects.create, actor=MANAGER, name="Apollo", client="Acme")
     log(db, "Elsewhere's Acme lesson", actor=ELSEWHERE, tags=("acme",))  # another workspace's
-    assert db.run(projects.create, actor=MANAGER, name="Hermes", client="Acme").more == []
-    assert db.run(projects.create, actor=MANAGER, name="Zeus").more == []
+    # only the reminder to set a scope baseline follows
+    assert len(db.run(projects.create, actor=MANAGER, name="Hermes", client="Acme").more) == 1
+    assert len(db.run(projects.create, actor=MANAGER, name="Zeus").more) == 1
 
 
 def test_the_summary_counts_the_lessons_of_its_week(db: Db) -> None:

@@ -59,10 +59,11 @@ def test_every_listener_is_registered_guarded_in_a_registration_module() -> None
 def test_every_command_and_form_has_its_listener() -> None:
     registrations = _registered()
     commands = {r.constraint for r in registrations if r.kind == "command"}
-    assert commands == {ids.RISK, ids.FEEDBACK, ids.PROJECT, ids.CHECKIN, ids.STANDUP, ids.SUMMARY, ids.LESSON}
+    assert commands == {ids.RISK, ids.FEEDBACK, ids.PROJECT, ids.CHECKIN, ids.STANDUP, ids.SUMMARY, ids.SCOPE,
+                        ids.LESSON}
     views = {r.constraint for r in registrations if r.kind == "view"}
     assert views == {ids.RISK_MODAL, ids.FEEDBACK_MODAL, ids.CHECKIN_COMMENT_MODAL, ids.STANDUP_MODAL,
-                     ids.RISK_UPDATE_MODAL, ids.LESSON_MODAL}
+                     ids.RISK_UPDATE_MODAL, ids.SCOPE_BASELINE_MODAL, ids.SCOPE_CHANGE_MODAL, ids.LESSON_MODAL}
 
 
 def test_respond_over_the_pool_posts_what_bolts_respond_posts() -> None:

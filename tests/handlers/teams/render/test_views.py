@@ -42,6 +42,15 @@ from bot.risks.views import (
     RiskList,
     RiskUpdated,
 )
+from bot.scope.views import (
+    BaselineSet,
+    ChangeAlert,
+    ChangeDecided,
+    ChangeLogged,
+    DecisionNotice,
+    ProjectScope,
+    ScopeCard,
+)
 from bot.standups.views import (
     AnswerPost,
     DaysOff,
@@ -56,6 +65,7 @@ from bot.standups.views import (
 from bot.summaries.views import ProjectHealth, ProjectScores, Summary, WeekScore
 from handlers.teams import ids
 from handlers.teams.render.catalog import render
+from storage.models_scope import ScopeBaseline, ScopeChange
 from storage.repositories.summaries import StandupRate
 from tests.handlers.teams.render.samples import (
     NOW,
@@ -78,6 +88,8 @@ STATUS = DayStatus(answers=[answer(1), answer(2, blockers="none")], skipped=["aa
                    not_today=["aad-weekend"])
 SCORES = ProjectScores(1, "Apollo", [WeekScore("2029-W52", 3.5, 4), WeekScore("2030-W01", 2.5, 3)], answered=3,
                        off_track=1, at_risk=1, not_answered=["aad-quiet"])
+CHANGE = ScopeChange(id=3, team_id="tenant", number=3, project_id=1, title="Add SSO", days=6, status="approved",
+                     requested_by="aad-member", decided_by="aad-mgr", requested_at=NOW)
 
 
 def summary(**kw: Any) -> Summary:
@@ -156,6 +168,17 @@ SAMPLES: list[tuple[Any, list[str]]] = [
      ["R-2", "duplicate of", "R-1", "Vendor may slip"]),
     (NotStakeholders("Apollo", ["aad-a", "aad-b"]), ["@aad-a and @aad-b", "are not stakeholders", "Apollo"]),
     (NoStakeholders("Apollo"), ["**Apollo** has no stakeholders"]),
+    # scope before commitment, and targets beside satisfaction
+    (ScopeCard(project(), None, None), ["Scope of Apollo", "no scope baseline"]),
+    (BaselineSet(project(), ScopeBaseline(team_id="tenant", project_id=1, days=40, updated_by="aad-mgr"),
+                 {"days": [None, 40]}, created=True, creep="40 d baseline, +0 d approved (+0%)"),
+     ["Set the scope baseline", "40 d baseline"]),
+    (ChangeLogged(CHANGE, project(), ["aad-mgr"]), ["C-3", "Add SSO", "+6 d", "@aad-mgr"]),
+    (ChangeAlert(CHANGE, project()), ["C-3", "Add SSO", "to decide"]),
+    (ChangeDecided(CHANGE, project(), "40 d baseline, +6 d approved (+15%)"), ["C-3", "+15%"]),
+    (DecisionNotice(CHANGE, project()), ["Your change request", "C-3"]),
+    (ProjectScope(1, "Apollo", creep="40 d baseline, +6 d approved (+15%)", target=100.0, booked=120.0, latest=2.5,
+                  change=-0.5, flag=True), ["+15%", "booked 120 of 100 target", "2.5", "on target, client"]),
 ]
 
 
@@ -235,8 +258,9 @@ def test_the_answered_poll_shows_the_answer_and_can_still_be_changed() -> None:
 
 def test_the_low_answer_alert_offers_to_log_it_as_a_risk() -> None:
     card = content(render(LowAnswer("Apollo", 42, "aad-client", Answer(1, None, None))))
-    (log,) = [a for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]]
+    (log, change) = [a for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]]
     assert log["verb"] == ids.CHECKIN_LOG_RISK and log["data"] == {ids.D_POLL: 42, ids.D_ANSWERER: "aad-client"}
+    assert change["verb"] == ids.CHECKIN_CHANGE and change["data"] == log["data"]
 
 
 def test_the_standup_prompt_holds_the_three_questions_and_a_submit() -> None:
