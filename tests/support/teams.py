@@ -153,3 +153,40 @@ def answer_of(stub: TeamsStub, conversation: str, since: int = 0, timeout: float
     got = wait_sent(stub, conversation, 1, timeout, since)
     assert got, f"nothing was sent to {conversation}"
     return shown(got[0])
+
+
+def cards_in(stub: TeamsStub, conversation: str | None) -> list[dict[str, Any]]:
+    """The Adaptive Cards sent to `conversation`, oldest first."""
+    out = []
+    for call in stub.sent(conversation):
+        body = call.body if isinstance(call.body, dict) else {}
+        for attachment in body.get("attachments") or []:
+            out.append(attachment.get("content") or {})
+    return out
+
+
+def actions_of(card: Any, verb: str) -> list[dict[str, Any]]:
+    """Every Action.Execute of `card` (anywhere in it) with this verb."""
+    found: list[dict[str, Any]] = []
+
+    def walk(o: Any) -> None:
+        if isinstance(o, dict):
+            if o.get("type") == "Action.Execute" and o.get("verb") == verb:
+                found.append(o)
+            for v in o.values():
+                walk(v)
+        elif isinstance(o, list):
+            for v in o:
+                walk(v)
+
+    walk(card)
+    return found
+
+
+def wait_for(predicate: Any, timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.02)
