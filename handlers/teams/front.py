@@ -31,6 +31,7 @@ from handlers.teams.activity import Inbound, Malformed, parse
 from handlers.teams.auth import InboundVerifier, Unauthorized
 from handlers.teams.listeners import LISTENERS
 from handlers.teams.session import Turn
+from handlers.teams.text import remember_name
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,9 @@ class TeamsFrontEnd:
             return 503, {"error": "unavailable"}
         if inbound.user:
             self.deps.people.forget(inbound.tenant, inbound.user)
+            remember_name(inbound.user, inbound.name)
+        for aad, _, name in inbound.mentioned_people():
+            remember_name(aad, name)
         if listener is None:
             return 200, None
         answer = await listener(turn, self.later)

@@ -18,6 +18,7 @@ from bot.ports import Platform, PostFailed, Profile
 from bot.settings import Settings
 from handlers.teams.connector import Connector
 from handlers.teams.ports import Location, teams_platform
+from handlers.teams.text import remember_name
 from handlers.teams.tokens import TokenProvider
 from storage.repositories import teams as repo
 
@@ -59,6 +60,7 @@ class Lookups:
         someone = await self.db.read(repo.person, tenant_id=tenant_id, aad_object_id=user_id)
         if someone is None:
             return None
+        remember_name(user_id, someone.name)
         return Profile(user_id=user_id, name=someone.name, tz=someone.tz)
 
 

@@ -190,3 +190,11 @@ def wait_for(predicate: Any, timeout: float = 10.0) -> Any:
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.02)
+
+
+def in_bot(served: Any, coro: Any, timeout: float = 30.0) -> Any:
+    """Run `coro` on the served bot's event loop (where its connector and scheduler live); its result."""
+    import asyncio
+
+    loop = served.runtime.http._loop  # the loop the runtime started on
+    return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout)
