@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
