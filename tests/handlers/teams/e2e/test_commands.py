@@ -139,3 +139,30 @@ def test_summary_to_a_manager(teams: TeamsClient, teams_stub: TeamsStub) -> None
     summary = said(teams, teams_stub, "summary")
     assert "Vendor may slip" in summary
     assert "managers" in said(teams, teams_stub, "summary", ANN).lower()
+
+
+def test_an_action_submit_message_is_the_same_verb(teams: TeamsClient, teams_stub: TeamsStub,
+                                                   engine: Engine) -> None:
+    before = len(teams_stub.sent(ANN.dm))
+    body = teams.activity("message", ANN, value={"verb": "risk.submit", "title": "Submitted risk",
+                                                 "probability": "2", "impact": "2"})
+    assert teams.post(body)[0] == 200
+    assert "R-1" in answer_of(teams_stub, ANN.dm, since=before)
+    with Session(engine) as s:
+        assert s.exec(select(Risk)).one().title == "Submitted risk"
+
+
+def test_a_comment_on_a_poll_through_its_form(teams: TeamsClient, teams_stub: TeamsStub, engine: Engine) -> None:
+    said(teams, teams_stub, "project new Apollo")
+    said(teams, teams_stub, "hi", ANN)
+    said(teams, teams_stub, "checkin add {0} project=Apollo", mentions=(ANN,))
+    said(teams, teams_stub, "checkin send project=Apollo")
+    polls = wait_for(lambda: [c for c in cards_in(teams_stub, ANN.dm) if "checkin.answer" in json.dumps(c)])
+    poll_id = next(a["data"]["poll"] for a in _actions(polls[-1], "checkin.answer") if "poll" in a["data"])
+    _, form = teams.post(teams.invoke("checkin.comment", {"poll": poll_id}, ANN, conversation=ANN.dm))
+    assert "checkin.comment.save" in json.dumps(form)
+    _, answer = teams.post(teams.invoke("checkin.comment.save", {"poll": poll_id, "comment": "All good <b>"}, ANN,
+                                        conversation=ANN.dm))
+    assert answer["type"] == "application/vnd.microsoft.card.adaptive"
+    with engine.connect() as c:
+        assert c.execute(sql("SELECT comment FROM checkin_answer")).scalar_one() == "All good <b>"
