@@ -68,6 +68,8 @@ class Runtime:
         self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT_S))
         if self.app is not None and isinstance(self.app.client, PooledWebClient):
             self.app.client.use_pool(self.http)
+        if self.teams is not None:
+            await self.teams.start()
         self.scheduler.start()
         self.rhythm = self.deps.rhythm = Rhythm(self.deps, self.scheduler)
         await self.rhythm.start()

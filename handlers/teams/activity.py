@@ -50,7 +50,7 @@ class Inbound:
 
     activity: Any  # the SDK's typed activity
     body: dict[str, Any]
-    tenant: str
+    tenant: str  # in lower case, as Teams writes it (and as it is stored)
     user: str  # the sender's aadObjectId ("" for a bot or system sender)
     bot_scoped_id: str  # the sender's `29:` id
     name: str | None
@@ -81,7 +81,7 @@ class Inbound:
         team = data.team if data is not None else None
         channel = data.channel if data is not None else None
         return cls(
-            activity=activity, body=body, tenant=str(tenant),
+            activity=activity, body=body, tenant=str(tenant).lower(),
             user=str(sender.aad_object_id or "").lower() if sender is not None else "",
             bot_scoped_id=str(sender.id or "") if sender is not None else "",
             name=sender.name if sender is not None else None,

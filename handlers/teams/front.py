@@ -31,7 +31,8 @@ from handlers.teams.activity import Inbound, Malformed, parse
 from handlers.teams.auth import InboundVerifier, Unauthorized
 from handlers.teams.listeners import LISTENERS
 from handlers.teams.session import Turn
-from handlers.teams.text import remember_name
+from handlers.teams.text import NAMES_KEPT, remember_name
+from storage.repositories import teams as repo
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,14 @@ class TeamsFrontEnd:
         self.verifier = verifier or InboundVerifier(settings.teams_openid_url, settings.teams_app_id)
         self.backlog = Backlog(BACKGROUND_LIMIT)
         self.listeners = dict(LISTENERS)
+
+    async def start(self) -> None:
+        """At start: the names of the people seen before, so that messages name them (not their ids)."""
+        try:
+            for aad, name in await self.deps.db.read(repo.names, tenant_id=self.tenant, limit=NAMES_KEPT):
+                remember_name(aad, name)
+        except Unavailable:
+            log.warning("teams: database unavailable at start; people are named once they are seen again")
 
     async def handle(self, authorization: str | None, raw: bytes) -> Response:
         """One request to `/api/messages`: its answer."""

@@ -79,7 +79,7 @@ def build(settings: Settings, db: Database) -> TeamsPlatform:
                            settings.teams_login_url)
     connector = Connector(tokens.token)
     lookups = Lookups(db, connector, bot_id(settings.teams_app_id))
-    ports = teams_platform(connector, settings.teams_tenant_id, lookups.bot, lookups.where, lookups.lookup,
+    ports = teams_platform(connector, settings.teams_tenant_id.lower(), lookups.bot, lookups.where, lookups.lookup,
                            lookups.open_dm)
     return TeamsPlatform(messenger=ports.messenger, directory=ports.directory, sender=ports.sender,
                          connector=connector, tokens=tokens)
