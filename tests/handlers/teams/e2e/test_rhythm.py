@@ -48,6 +48,9 @@ def test_standup_setup_in_a_channel_prompt_answer_posted_to_the_channel(
     setup = said(teams, teams_stub, "standup setup members={0},{1} time=09:00 days=mon-fri", channel=True,
                  mentions=(ANN, BOB))
     assert "standup" in setup.lower() or "stand-up" in setup.lower()
+    with engine.connect() as c:  # prompted at each member's local time: the zone of their latest message
+        zones = dict(c.execute(sql("SELECT user_id, tz FROM slackuser")).all())
+    assert zones[ANN.aad] == zones[BOB.aad] == "Europe/London"
     before = len(teams_stub.sent(MANAGER.dm))
     assert teams.say("standup now", MANAGER, channel=True)[0] == 200
     prompts = wait_for(lambda: [c for c in cards_in(teams_stub, ANN.dm) if "standup.answer" in json.dumps(c)])
@@ -138,3 +141,18 @@ def test_review_reminder_and_its_buttons(teams: TeamsClient, teams_stub: TeamsSt
     with Session(engine) as s:
         risk = s.exec(select(Risk)).one()
     assert (risk.probability, risk.impact, risk.mitigation, risk.status) == (2, 5, "Weekly calls", "closed")
+
+
+def test_a_new_local_time_zone_is_taken_from_the_next_message(teams: TeamsClient, teams_stub: TeamsStub,
+                                                              engine: Engine) -> None:
+    said(teams, teams_stub, "hi", MANAGER)
+    said(teams, teams_stub, "standup setup members={0} time=09:00", channel=True, mentions=(ANN,))
+    said(teams, teams_stub, "hi", ANN)
+    before = len(teams_stub.sent(ANN.dm))
+    assert teams.post(teams.message("hi again", ANN, tz="Asia/Kolkata"))[0] == 200
+    answer_of(teams_stub, ANN.dm, since=before)
+    with engine.connect() as c:
+        assert c.execute(sql("SELECT tz FROM teams_person WHERE aad_object_id = :a"), {"a": ANN.aad}
+                         ).scalar_one() == "Asia/Kolkata"
+        assert c.execute(sql("SELECT tz FROM slackuser WHERE user_id = :a"), {"a": ANN.aad}
+                         ).scalar_one() == "Asia/Kolkata"
