@@ -69,3 +69,28 @@ def test_channel_messages_need_the_bots_mention(teams: TeamsClient, teams_stub: 
     assert "Said to me" in text
     with Session(engine) as s:
         assert [r.title for r in s.exec(select(Risk))] == ["Said to me"]
+
+
+def test_a_signed_body_that_is_no_activity_is_400_and_writes_nothing(teams: TeamsClient, teams_stub: TeamsStub,
+                                                                     engine: Engine) -> None:
+    before = table_counts(engine)
+    status, _ = teams.post({"serviceUrl": teams_stub.service_url, "type": 5, "from": "nobody"})
+    assert status == 400
+    assert table_counts(engine) == before
+
+
+def test_another_tenant_is_refused(teams: TeamsClient, teams_stub: TeamsStub, engine: Engine) -> None:
+    body = teams.message("risk add Elsewhere p=1 i=1", ANN)
+    body["conversation"]["tenantId"] = body["channelData"]["tenant"]["id"] = "99999999-9999-4999-8999-999999999999"
+    assert teams.post(body)[0] == 403
+    with Session(engine) as s:
+        assert s.exec(select(TeamsPerson)).all() == [] and s.exec(select(Risk)).all() == []
+
+
+def test_the_sdk_is_not_loaded_by_the_core_or_a_slack_only_bot() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, bot.app, bot.server, bot.__main__; "
+            "assert not [m for m in sys.modules if m.startswith('microsoft_teams')], 'loaded'")
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
