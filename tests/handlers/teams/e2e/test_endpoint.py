@@ -94,3 +94,17 @@ def test_the_sdk_is_not_loaded_by_the_core_or_a_slack_only_bot() -> None:
     code = ("import sys, bot.app, bot.server, bot.__main__; "
             "assert not [m for m in sys.modules if m.startswith('microsoft_teams')], 'loaded'")
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+def test_an_unexpected_error_is_logged_and_the_person_told(teams: TeamsClient, teams_stub: TeamsStub,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    from handlers.teams.commands import COMMANDS
+
+    async def boom(turn, text):  # type: ignore[no-untyped-def]
+        raise RuntimeError("kaput")
+
+    monkeypatch.setitem(COMMANDS, "boom", boom)
+    assert teams.say("boom now", ANN)[0] == 200
+    assert "something went wrong" in answer_of(teams_stub, ANN.dm)
+    assert any(r.exc_info and "kaput" in str(r.exc_info[1]) for r in caplog.records)
