@@ -15,7 +15,7 @@ from storage.models import Risk
 from tests.slack_requests import SlackClient
 from tests.slack_stub import TEAM, SlackStub
 from tests.support.served import ServedBot, make_settings
-from tests.support.teams import ANN, MANAGER, TeamsClient, answer_of, cards_in, teams_settings, wait_for
+from tests.support.teams import ANN, MANAGER, TeamsClient, answer_of, cards_in, shown, teams_settings, wait_for
 from tests.teams_stub import APP_ID, PASSWORD, TENANT_ID, TeamsStub
 
 
@@ -51,11 +51,12 @@ def test_a_slack_team_and_a_teams_tenant_in_one_database_stay_apart(
         owners = {r.title: r.team_id for r in s.exec(select(Risk))}
     assert owners == {"Slack side risk": TEAM, "Teams side risk": TENANT_ID}
     # a scheduled flow in each workspace goes out through its own platform
-    teams.say("project new Apollo", MANAGER)
-    teams.say("checkin add {0} project=Apollo", MANAGER, mentions=(ANN,))
-    wait_for(lambda: len(teams_stub.sent(MANAGER.dm)) >= 2)
-    teams.say("checkin send project=Apollo", MANAGER)
-    assert wait_for(lambda: [c for c in cards_in(teams_stub, ANN.dm) if "checkin.answer" in json.dumps(c)])
+    for text in ("project new Apollo", "checkin add {0} project=Apollo", "checkin send project=Apollo"):
+        before = len(teams_stub.sent(MANAGER.dm))  # one command after the other has answered
+        teams.say(text, MANAGER, mentions=(ANN,))
+        answer_of(teams_stub, MANAGER.dm, since=before)
+    got = wait_for(lambda: [c for c in cards_in(teams_stub, ANN.dm) if "checkin.answer" in json.dumps(c)])
+    assert got, [shown(c) for c in teams_stub.sent(MANAGER.dm)]
     slack_targets = {str(args.get("channel") or args.get("users") or "") for _, args in stub.calls}
     assert not [t for t in slack_targets if ":" in t or t.lower() in (ANN.aad, MANAGER.aad)]
     # and a Slack check-in still goes out through Slack
@@ -73,8 +74,9 @@ def test_what_teams_told_is_kept_through_a_restart(db_url: str, teams_stub: Team
     answer_of(teams_stub, MANAGER.dm)
     teams.say("risk add Survives restarts p=4 i=4", ANN)
     answer_of(teams_stub, ANN.dm)
+    before = len(teams_stub.sent(MANAGER.dm))
     teams.say("checkin add {0} project=Apollo", MANAGER, mentions=(ANN,))
-    wait_for(lambda: len(teams_stub.sent(MANAGER.dm)) >= 2)
+    answer_of(teams_stub, MANAGER.dm, since=before)
     first.stop()
 
     second = ServedBot(settings, engine)
