@@ -90,13 +90,14 @@ async def run_verb(turn: Turn, verb: str, data: dict[str, Any], later: Later) ->
 
 
 async def on_invoke(turn: Turn, later: Later) -> Answer | None:
-    body = turn.inbound.body
-    if body.get("name") != INVOKE_ACTION:
+    """A card's `Action.Execute` (the SDK's `AdaptiveCardInvokeActivity`): answered in the HTTP response."""
+    value = getattr(turn.inbound.activity, "value", None)
+    action = getattr(value, "action", None)
+    if turn.inbound.body.get("name") != INVOKE_ACTION or action is None:
         return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": " "}
-    action = (body.get("value") or {}).get("action") or {}
-    data: dict[str, Any] = action["data"] if isinstance(action.get("data"), dict) else {}
+    data: dict[str, Any] = action.data if isinstance(action.data, dict) else {}
     try:
-        return await run_verb(turn, str(action.get("verb") or ""), data, later)
+        return await run_verb(turn, str(action.verb or ""), data, later)
     except UserError as e:
         return note(str(e))
     except Exception as e:  # noqa: BLE001 - answered in the invoke response
