@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -17,6 +17,8 @@ from bot.database import Database
 from bot.deps import Deps
 from bot.journal import CURRENT, Journal
 from bot.people import People
+from bot.ports import Platform
+from bot.routing import SLACK, TEAMS, routed
 from bot.settings import Settings
 from handlers import slack as slack_front_end
 from handlers.slack.client import PooledRespond, make_client
@@ -25,6 +27,10 @@ from handlers.slack.journaling import describe, journaled
 from handlers.slack.platform import SlackPlatform, slack_platform
 from handlers.slack.render.common import core_message
 from storage.db import make_engine
+
+if TYPE_CHECKING:
+    from handlers.teams.front import TeamsFrontEnd
+    from handlers.teams.platform import TeamsPlatform
 
 log = logging.getLogger(__name__)
 # Listeners past their ack() at once (see Backlog): measured with bench/ack_latency.py on 2 cores,
@@ -43,19 +49,51 @@ class BotApp(AsyncApp):
 
 
 def build_deps(settings: Settings, engine: Engine | None = None, client: AsyncWebClient | None = None) -> Deps:
-    """Deps over Slack: one Web API client (`client`, else a new one) behind every port, and the
-    Bolt app made by `create_app` with these deps uses it too."""
+    """Deps over the platforms the settings name: Slack (one Web API client, `client` or a new one,
+    behind every port; the Bolt app made by `create_app` uses it too) when `SLACK_BOT_TOKEN` is set,
+    Teams (the connector, see `handlers.teams.platform`) when `TEAMS_APP_ID` is; with both, the
+    core reaches each through one routed `Platform` (`bot.routing`)."""
     engine = engine or make_engine(settings.database_url)
     db = Database(engine)
-    platform = slack_platform(client or make_client(settings))
+    platforms: dict[str, Platform] = {}
+    if settings.slack_enabled:
+        platforms[SLACK] = slack_platform(client or make_client(settings))
+    if settings.teams_enabled:
+        from handlers.teams.platform import build as teams_platform
+
+        platforms[TEAMS] = teams_platform(settings, db)
+    platform = routed(platforms, default=SLACK if SLACK in platforms else TEAMS)
     return Deps(settings=settings, engine=engine, db=db, platform=platform,
                 people=People(db=db, managers=settings.managers, directory=platform.directory))
 
 
+def slack_of(deps: Deps) -> SlackPlatform | None:
+    """The Slack platform among the deps' platforms, if Slack is served."""
+    found = deps.platform.route("T")  # a Slack workspace id
+    return found if isinstance(found, SlackPlatform) else None
+
+
+def teams_of(deps: Deps) -> TeamsPlatform | None:
+    """The Teams platform among the deps' platforms, if Teams is served."""
+    from handlers.teams.platform import TeamsPlatform
+
+    found = deps.platform.route("00000000-0000-0000-0000-000000000000")  # a tenant id
+    return found if isinstance(found, TeamsPlatform) else None
+
+
+def create_teams(settings: Settings, deps: Deps) -> TeamsFrontEnd:
+    """The Teams front end serving `POST /api/messages` (see `handlers.teams.front`)."""
+    from handlers.teams.front import TeamsFrontEnd
+
+    return TeamsFrontEnd(settings, deps)
+
+
 def create_app(settings: Settings, *, deps: Deps | None = None) -> AsyncApp:
+    """The Bolt app serving Slack (only built when `SLACK_BOT_TOKEN` is set)."""
     deps = deps or build_deps(settings)
+    slack = slack_of(deps)
     app = BotApp(
-        client=deps.platform.client if isinstance(deps.platform, SlackPlatform) else make_client(settings),
+        client=slack.client if slack is not None else make_client(settings),
         # Bolt's own loggers copy this one's level (else the root's, DEBUG when LOG_LEVEL=DEBUG),
         # so the cap bot.logs puts on "slack_bolt" holds: its DEBUG lines carry request bodies.
         logger=logging.getLogger("slack_bolt"),

@@ -41,6 +41,7 @@ from typing import Any
 from bot.database import Database
 from bot.errors import Unavailable
 from bot.ports import Part, Posted, PostFailed, Sender
+from bot.routing import parts_for
 from storage.models_rhythm import Delivery
 from storage.repositories import deliveries as ledger
 
@@ -67,7 +68,7 @@ class Envelope:
 
     def payload(self, sender: Sender) -> str:
         """The row's payload: the parts the views render to (one part: the part itself)."""
-        parts = [part for view in (self.message, *self.more) for part in sender.parts(view)]
+        parts = [part for view in (self.message, *self.more) for part in parts_for(sender, self.recipient, view)]
         if len(parts) == 1:
             return json.dumps(parts[0])
         return json.dumps({"parts": parts, "thread": self.thread})

@@ -48,7 +48,7 @@ class Deps:
     engine: Engine
     db: Database
     people: People
-    platform: Platform  # the chat platform this process serves, as the core reaches it
+    platform: Platform  # the chat platforms this process serves, as the core reaches them (`bot.routing`)
     journal: Journal | None = None  # slash commands journaled before their ack (set by the app factory)
     rhythm: Rhythm | None = None  # the scheduler runtime once started: schedule changes apply at once
 

@@ -74,6 +74,10 @@ class People:
         return SlackUser(team_id=team_id, user_id=user_id, name=p.name, tz=known_zone(p.tz), is_admin=p.is_admin,
                          is_owner=p.is_owner, is_guest=p.is_guest)
 
+    def forget(self, team_id: str, user_id: str) -> None:
+        """Drop what this process remembers of a person (their platform just told more about them)."""
+        self._memory.pop((team_id, user_id), None)
+
     async def actor(self, team_id: str, user_id: str) -> Actor:
         p = await self.profile(team_id, user_id)
         is_manager = user_id in self.managers or p.is_admin or p.is_owner

@@ -117,3 +117,8 @@ class Platform:
     messenger: Messenger
     directory: Directory
     sender: Sender
+
+    def route(self, target: str | None) -> Platform:
+        """The platform `target` (a person's, conversation's or workspace's id) belongs to: this one,
+        unless several are served at once (`bot.routing`)."""
+        return self

@@ -1,4 +1,5 @@
-"""Serving: HTTP (uvicorn + Bolt's ASGI adapter) or Socket Mode, and /healthz."""
+"""Serving: HTTP (uvicorn + Bolt's ASGI adapter) or Socket Mode for Slack, `POST /api/messages` for Teams,
+and /healthz, all on one uvicorn server and port."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.app import build_deps, create_app
+from bot.app import build_deps, create_app, create_teams, teams_of
+from bot.backlog import Backlog
 from bot.deps import Deps
 from bot.settings import HOW_TO_FIX, Settings
 from handlers.slack import envelopes
@@ -32,6 +34,7 @@ from storage.db import ping
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+    from handlers.teams.front import TeamsFrontEnd
     from scheduler.runtime import Rhythm
 
 log = logging.getLogger(__name__)
@@ -46,12 +49,14 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class Runtime:
-    """The bot's process-wide parts: deps, the Bolt app, the scheduler."""
+    """The bot's process-wide parts: deps, the Bolt app (when Slack is served), the Teams front end
+    (when Teams is), the scheduler."""
 
     def __init__(self, settings: Settings, deps: Deps | None = None) -> None:
         self.settings = settings
         self.deps = deps or build_deps(settings)
-        self.app: AsyncApp = create_app(settings, deps=self.deps)
+        self.app: AsyncApp | None = create_app(settings, deps=self.deps) if settings.slack_enabled else None
+        self.teams: TeamsFrontEnd | None = create_teams(settings, self.deps) if settings.teams_enabled else None
         self.scheduler = build_scheduler(settings.bot_timezone)
         self.rhythm: Rhythm | None = None
         self.http: aiohttp.ClientSession | None = None
@@ -61,8 +66,10 @@ class Runtime:
 
         # One pool of keep-alive connections for the Web API and response_url, on this loop.
         self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT_S))
-        if isinstance(self.app.client, PooledWebClient):
+        if self.app is not None and isinstance(self.app.client, PooledWebClient):
             self.app.client.use_pool(self.http)
+        if self.teams is not None:
+            await self.teams.start()
         self.scheduler.start()
         self.rhythm = self.deps.rhythm = Rhythm(self.deps, self.scheduler)
         await self.rhythm.start()
@@ -70,21 +77,10 @@ class Runtime:
 
     async def drain(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
         """Finish what was acknowledged (no new request comes in by now), for at most `timeout_s`."""
-        backlog = getattr(self.app, "backlog", None)
-        if backlog is None:
-            return
-        busy = sum(not t.done() for t in backlog.running)
-        if busy:
-            log.info("stopping: finishing %d acknowledged requests", busy)
-        left = await backlog.drain(timeout_s)
-        if left:
-            log.warning("stopping: %d acknowledged requests not finished after %g s; their authors are told "
-                        "at the next start", left, timeout_s)
-        if backlog.journal is not None:
-            try:
-                await backlog.journal.finish()
-            except Exception as e:  # noqa: BLE001 - finished commands still journaled are told at the next start
-                log.warning("stopping: could not clear the journal of finished commands (%s)", type(e).__name__)
+        for front_end in (getattr(self, "teams", None), self.app):
+            backlog = getattr(front_end, "backlog", None)
+            if backlog is not None:
+                await drain_backlog(backlog, timeout_s)
 
     async def stop(self) -> None:
         await self.drain()
@@ -95,6 +91,9 @@ class Runtime:
             self.deps.rhythm = None
         if self.http is not None:
             await self.http.close()
+        teams = teams_of(self.deps)
+        if teams is not None and teams.connector is not None:
+            await teams.connector.close()
         await asyncio.to_thread(self.deps.engine.dispose)
 
     async def health(self) -> tuple[int, dict[str, Any]]:
@@ -107,6 +106,22 @@ class Runtime:
             log.warning("health check: database down (%s)", type(e).__name__)
         ok = all(v == "up" for v in checks.values())
         return (200 if ok else 503), {"status": "ok" if ok else "unavailable", **checks}
+
+
+async def drain_backlog(backlog: Backlog, timeout_s: float) -> None:
+    """Finish the work behind one front end's answers, for at most `timeout_s`."""
+    busy = sum(not t.done() for t in backlog.running)
+    if busy:
+        log.info("stopping: finishing %d acknowledged requests", busy)
+    left = await backlog.drain(timeout_s)
+    if left:
+        log.warning("stopping: %d acknowledged requests not finished after %g s; their authors are told "
+                    "at the next start", left, timeout_s)
+    if backlog.journal is not None:
+        try:
+            await backlog.journal.finish()
+        except Exception as e:  # noqa: BLE001 - finished commands still journaled are told at the next start
+            log.warning("stopping: could not clear the journal of finished commands (%s)", type(e).__name__)
 
 
 class SocketLink:
@@ -178,12 +193,13 @@ class SocketLink:
 
 
 class WebApp:
-    """ASGI: /healthz here, everything else to Bolt (`POST /slack/events`); in Socket Mode the
-    Slack requests come over `socket` instead and only /healthz is served."""
+    """ASGI: /healthz here, `POST /api/messages` to the Teams front end, everything else to Bolt
+    (`POST /slack/events`); in Socket Mode the Slack requests come over `socket` instead."""
 
     def __init__(self, runtime: Runtime, serve_slack: bool = True, socket: SocketLink | None = None) -> None:
         self.runtime = runtime
-        self.slack = AsyncSlackRequestHandler(runtime.app, path="/slack/events") if serve_slack else None
+        self.slack = AsyncSlackRequestHandler(runtime.app, path="/slack/events") \
+            if serve_slack and runtime.app is not None else None
         self.socket = socket
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -197,6 +213,9 @@ class WebApp:
             if self.socket is not None:  # shown, but Slack being away is not the bot being unhealthy
                 body["socket_mode"] = "connected" if await self.socket.connected() else "connecting"
             await _send(send, status, json.dumps(body).encode(), b"application/json")
+            return
+        if scope["path"] == TEAMS_PATH and self.runtime.teams is not None:
+            await self._teams(scope, receive, send)
             return
         if self.slack is None:
             await _send(send, 404, b"Not Found", b"text/plain")
@@ -212,6 +231,25 @@ class WebApp:
                 return
             receive = checked
         await self.slack(scope, receive, send)
+
+    async def _teams(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """`POST /api/messages`: the Teams front end answers (its token checked before anything else)."""
+        assert self.runtime.teams is not None
+        if scope["method"] != "POST":
+            await _send(send, 405, b'{"error": "method not allowed"}', b"application/json")
+            return
+        raw = await _body(receive)
+        if raw is None:
+            return
+        headers = dict(scope.get("headers") or [])
+        authorization = headers.get(b"authorization", b"").decode("latin-1") or None
+        try:
+            status, answer = await self.runtime.teams.handle(authorization, raw)
+        except Exception:  # noqa: BLE001 - logged with its traceback; Teams is told to try again
+            log.exception("teams: unhandled error serving an activity")
+            status, answer = 500, {"error": "internal error"}
+        body = b"" if answer is None else json.dumps(answer).encode()
+        await _send(send, status, body, b"application/json")
 
     async def _checked(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
         """The request's body read whole; a signed body Bolt cannot handle (see `handlers.slack.envelopes`) is
@@ -259,6 +297,26 @@ class WebApp:
                 return
 
 
+TEAMS_PATH = "/api/messages"
+MAX_BODY = 4 << 20
+
+
+async def _body(receive: Receive) -> bytes | None:
+    """A request's body read whole (at most `MAX_BODY`, the rest dropped); None when the client went away."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size <= MAX_BODY:
+            chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
 SIGNATURE = re.compile(rb"v0=[0-9a-f]{64}")
 
 
@@ -300,14 +358,16 @@ def serve(settings: Settings) -> int:
     gc.freeze()
     if settings.socket_mode:
         return asyncio.run(_socket_mode(runtime))
-    log.info("HTTP mode: POST /slack/events and GET /healthz on port %d", settings.port)
+    served = [path for path, on in (("POST /slack/events", settings.slack_enabled),
+                                    (f"POST {TEAMS_PATH}", settings.teams_enabled)) if on]
+    log.info("HTTP mode: %s and GET /healthz on port %d", ", ".join(served), settings.port)
     uvicorn.Server(uvicorn_config(WebApp(runtime), settings.port)).run()
     return 0
 
 
 async def _socket_mode(runtime: Runtime) -> int:
     token = runtime.settings.slack_app_token
-    assert token is not None
+    assert token is not None and runtime.app is not None
     link = SocketLink(runtime.app, token.get_secret_value())
     server = uvicorn.Server(uvicorn_config(WebApp(runtime, serve_slack=False, socket=link), runtime.settings.port))
 
@@ -315,7 +375,8 @@ async def _socket_mode(runtime: Runtime) -> int:
         server.should_exit = True
 
     link.on_refused = stop
-    log.info("Socket Mode: connecting to Slack; GET /healthz on port %d", runtime.settings.port)
+    log.info("Socket Mode: connecting to Slack; GET /healthz%s on port %d",
+             f" and POST {TEAMS_PATH}" if runtime.teams is not None else "", runtime.settings.port)
     await server.serve()  # the link opens and closes with the server's lifespan
     if link.refused:
         print(f"error: {link.refused}", file=sys.stderr)

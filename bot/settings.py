@@ -26,7 +26,8 @@ HOW_TO_FIX = {
     "SLACK_API_URL": "set it to an http(s) URL ending in /api/, or unset it to use Slack's own",
     "DATABASE_URL": "set it to an SQLAlchemy URL such as sqlite:///data/bot.db or postgresql+psycopg://host/db",
     "PORT": "set it to a TCP port number between 1 and 65535",
-    "BOT_MANAGERS": "set it to comma-separated Slack user ids such as U012ABC,U034DEF",
+    "BOT_MANAGERS": ("set it to comma-separated Slack user ids such as U012ABC,U034DEF and/or Entra object ids "
+                     "(GUIDs) of Teams users"),
     "BOT_TIMEZONE": "set it to an IANA time zone such as Europe/London",
     "LOG_LEVEL": "set it to DEBUG, INFO, WARNING or ERROR",
     "TEAMS_APP_ID": "set it to the bot's Microsoft app (client) id, a GUID, or unset it to serve no Teams",
@@ -44,16 +45,15 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """Every setting of the bot.
 
-    Slack's settings are still required even when Teams is configured: a bot that serves Teams
-    only (no `SLACK_BOT_TOKEN`) is not supported yet. The `TEAMS_*` settings are validated here
-    but nothing serves Teams with them yet; making Slack optional belongs with wiring Teams in.
+    Slack is served when `SLACK_BOT_TOKEN` is set, Teams when `TEAMS_APP_ID` is; at least one of
+    the two is needed. A Teams-only bot needs no `SLACK_*` setting and a Slack-only one no `TEAMS_*`.
     """
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
-    slack_bot_token: SecretStr
+    slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
@@ -70,12 +70,12 @@ class Settings(BaseSettings):
 
     @field_validator("slack_bot_token")
     @classmethod
-    def _bot_token(cls, v: SecretStr) -> SecretStr:
-        if not v.get_secret_value().startswith("xoxb-"):
+    def _bot_token(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and not v.get_secret_value().startswith("xoxb-"):
             raise ValueError("must be a bot token starting with xoxb-")
         return v
 
-    @field_validator("slack_app_token", "slack_signing_secret", "teams_app_id", "teams_app_password",
+    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", "teams_app_id", "teams_app_password",
                      "teams_tenant_id", mode="before")
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
@@ -118,9 +118,10 @@ class Settings(BaseSettings):
     @classmethod
     def _managers(cls, v: str) -> str:
         ids = [x.strip() for x in v.split(",") if x.strip()]
-        bad = [x for x in ids if not USER_ID.match(x)]
+        bad = [x for x in ids if not USER_ID.match(x) and not GUID.match(x)]
         if bad:
-            raise ValueError(f"{bad[0]!r} is not a Slack user id")
+            raise ValueError(f"{bad[0]!r} is neither a Slack user id nor an Entra object id")
+        ids = [x.lower() if GUID.match(x) else x for x in ids]  # Teams sends aadObjectIds in lower case
         return ",".join(ids)
 
     @field_validator("bot_timezone")
@@ -163,7 +164,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _mode(self) -> Settings:
-        if self.slack_app_token is None and self.slack_signing_secret is None:
+        if self.slack_bot_token is None and self.teams_app_id is None:
+            raise ValueError("SLACK_BOT_TOKEN is missing, and so is TEAMS_APP_ID (set one of them, or both)")
+        if self.slack_bot_token is not None and self.slack_app_token is None and self.slack_signing_secret is None:
             raise ValueError("SLACK_SIGNING_SECRET is required in HTTP mode")
         return self
 
@@ -182,7 +185,12 @@ class Settings(BaseSettings):
 
     @property
     def socket_mode(self) -> bool:
-        return self.slack_app_token is not None
+        return self.slack_enabled and self.slack_app_token is not None
+
+    @property
+    def slack_enabled(self) -> bool:
+        """Whether the bot serves Slack (`SLACK_BOT_TOKEN` is set)."""
+        return self.slack_bot_token is not None
 
     @property
     def teams_enabled(self) -> bool:
@@ -191,8 +199,8 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
-        out = [self.slack_bot_token.get_secret_value()]
-        for s in (self.slack_signing_secret, self.slack_app_token, self.teams_app_password):
+        out = []
+        for s in (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token, self.teams_app_password):
             if s is not None:
                 out.append(s.get_secret_value())
         return out

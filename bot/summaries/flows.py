@@ -73,17 +73,23 @@ async def subscribe_configured_managers(rhythm: Rhythm) -> None:
     managers = sorted(rhythm.deps.settings.managers)
     if not managers:
         return
-    team_id = await rhythm.platform.directory.own_team()
-    if not team_id:
-        log.warning("could not subscribe BOT_MANAGERS to the weekly summary: the platform named no workspace")
-        return
+    by_team: dict[str, list[str]] = {}
+    for user_id in managers:  # each in the workspace of their own platform (Slack or Teams)
+        team_id = await rhythm.platform.route(user_id).directory.own_team()
+        if not team_id:
+            log.warning("could not subscribe a configured manager to the weekly summary: the platform named no "
+                        "workspace")
+            continue
+        by_team.setdefault(team_id, []).append(user_id)
+    changed = False
     try:
-        zones = {}
-        for user_id in managers:
-            profile = await rhythm.deps.people.profile(team_id, user_id)
-            zones[user_id] = profile.tz
-        changed = await rhythm.deps.db.write(_subscribe_all, team_id=team_id, zones=zones, now=rhythm.now(),
-                                             fallback_tz=rhythm.deps.settings.bot_timezone)
+        for team_id, users in by_team.items():
+            zones = {}
+            for user_id in users:
+                profile = await rhythm.deps.people.profile(team_id, user_id)
+                zones[user_id] = profile.tz
+            changed = await rhythm.deps.db.write(_subscribe_all, team_id=team_id, zones=zones, now=rhythm.now(),
+                                                 fallback_tz=rhythm.deps.settings.bot_timezone) or changed
     except Unavailable:
         log.warning("could not subscribe BOT_MANAGERS to the weekly summary: database unavailable")
         return

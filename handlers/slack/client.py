@@ -87,7 +87,7 @@ def response_message(text: str = "", blocks: Sequence[dict[str, Any] | JsonObjec
 def make_client(settings: Settings) -> AsyncWebClient:
     """The Web API client: every call goes to SLACK_API_URL, with 429s and 5xx retried."""
     return PooledWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
         base_url=settings.slack_api_url,
         timeout=15,
         retry_handlers=retry_handlers(),

@@ -121,9 +121,22 @@ _md_escape = _escaper(html=True)
 _card_escape = _escaper(html=False)
 
 
+NAMES_KEPT = 10_000
+_known: dict[str, str] = {}  # aadObjectId -> display name, as Teams last told it (see `remember_name`)
+
+
+def remember_name(user_id: str, name: str | None) -> None:
+    """Keep a person's display name for `person_name` (the front end tells every name it sees)."""
+    if not user_id or not name:
+        return
+    if len(_known) >= NAMES_KEPT and user_id not in _known:
+        _known.pop(next(iter(_known)))
+    _known[user_id] = name
+
+
 def person_name(user_id: str, names: Names | None = None) -> str:
-    """How a person is shown: their display name when known, else `@id`."""
-    return (names or {}).get(user_id) or f"@{user_id}"
+    """How a person is shown: their display name when known (given, or seen by this process), else `@id`."""
+    return (names or {}).get(user_id) or _known.get(user_id) or f"@{user_id}"
 
 
 def place_name(conversation_id: str, names: Names | None = None) -> str:

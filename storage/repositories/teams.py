@@ -129,3 +129,11 @@ def unreachable(*, session: Session, tenant_id: str, aad_object_ids: Iterable[st
         TeamsPerson.team_id == tenant_id, col(TeamsPerson.aad_object_id).in_(wanted),
         col(TeamsPerson.conversation_id).is_not(None))))
     return [a for a in wanted if a not in reachable]
+
+
+def names(*, session: Session, tenant_id: str, limit: int) -> list[tuple[str, str]]:
+    """(aadObjectId, display name) of the people of the tenant seen most recently, at most `limit`."""
+    rows = session.exec(select(TeamsPerson.aad_object_id, TeamsPerson.name).where(
+        TeamsPerson.team_id == tenant_id, col(TeamsPerson.name).is_not(None))
+        .order_by(col(TeamsPerson.seen_at).desc()).limit(limit))
+    return [(aad, name) for aad, name in rows if name]

@@ -236,9 +236,34 @@ def test_tenant_is_required_with_app_id(monkeypatch: pytest.MonkeyPatch, teams: 
     assert "required with TEAMS_APP_ID" in line and line.startswith("setting TEAMS_TENANT_ID ")
 
 
-def test_slack_problems_are_reported_before_teams_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_bot_token_names_both_platforms() -> None:
+    line = problem("SLACK_BOT_TOKEN")
+    assert "TEAMS_APP_ID" in line
+
+
+def test_a_teams_only_bot_needs_no_slack_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAMS_APP_ID", APP_ID)
+    monkeypatch.setenv("TEAMS_APP_PASSWORD", APP_PASSWORD)
+    monkeypatch.setenv("TEAMS_TENANT_ID", TENANT)
+    s = load_settings()
+    assert s.teams_enabled and not s.slack_enabled and not s.socket_mode
+    assert s.slack_bot_token is None and s.slack_signing_secret is None
+    assert set(s.secrets()) == {APP_PASSWORD}
+
+
+def test_a_slack_only_bot_needs_no_teams_setting(http_mode: None) -> None:
+    s = load_settings()
+    assert s.slack_enabled and not s.teams_enabled
+
+
+def test_a_teams_only_bot_reports_its_own_problems(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEAMS_APP_ID", APP_ID)  # no password, no tenant, and no Slack token either
-    assert "missing" in problem("SLACK_BOT_TOKEN")
+    assert "required with TEAMS_APP_ID" in problem("TEAMS_APP_PASSWORD")
+
+
+def test_managers_may_be_entra_object_ids(monkeypatch: pytest.MonkeyPatch, http_mode: None) -> None:
+    monkeypatch.setenv("BOT_MANAGERS", f"U012ABC, {TENANT.upper()}")
+    assert load_settings().managers == frozenset({"U012ABC", TENANT})
 
 
 @pytest.mark.parametrize("name", ["TEAMS_APP_ID", "TEAMS_TENANT_ID"])

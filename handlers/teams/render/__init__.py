@@ -10,12 +10,13 @@ markdown messages, the core's light emphasis kept and everything else escaped
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import singledispatch
 
 from bot.errors import UserError
 from handlers.teams.render.cards import Activity, core_message
 
-__all__ = ["Activity", "render"]
+__all__ = ["Activity", "Rendered", "render"]
 
 
 @singledispatch
@@ -32,3 +33,15 @@ def _text(view: str) -> list[Activity]:
 def _refusal(view: UserError) -> list[Activity]:
     """A refusal or bad input: its text. Errors that quote what someone typed register their own."""
     return core_message(str(view))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Activities built already (a form card): posted through the `Messenger` as they are."""
+
+    activities: tuple[Activity, ...]
+
+
+@render.register
+def _rendered(view: Rendered) -> list[Activity]:
+    return list(view.activities)

@@ -6,7 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy.engine import Engine
 
+from bot.settings import Settings
+from tests.support.served import ServedBot
+from tests.support.teams import TeamsClient, teams_settings
 from tests.teams_stub import Pki, TeamsStub, rsa_key, trust_in_aiohttp
 
 
@@ -39,3 +43,24 @@ def teams_stub(teams_pki: Pki, teams_signing_key: rsa.RSAPrivateKey,
         yield stub
     finally:
         stub.stop()
+
+
+# ---- the bot serving Teams, end to end -----------------------------------------------------------
+
+@pytest.fixture
+def teams_settings_(db_url: str, teams_stub: TeamsStub) -> Settings:
+    return teams_settings(db_url, teams_stub)
+
+
+@pytest.fixture
+def teams_served(teams_settings_: Settings, engine: Engine) -> Iterator[ServedBot]:
+    """The real app, Teams only, on a loopback port (uvicorn in a thread), against the stand-in."""
+    bot = ServedBot(teams_settings_, engine)
+    bot.url = bot.start()  # type: ignore[attr-defined]
+    yield bot
+    bot.stop()
+
+
+@pytest.fixture
+def teams(teams_served: ServedBot, teams_stub: TeamsStub) -> TeamsClient:
+    return TeamsClient(teams_served.url, teams_stub)  # type: ignore[attr-defined]
