@@ -90,7 +90,8 @@ class RoutedSender:
     async def send(self, recipient: str, part: Part, key: str, *, thread: Posted | None = None) -> Posted:
         return await self.routes.of(recipient).sender.send(recipient, part, key, thread=thread)
 
-    async def already_posted(self, conversation: str, keys: list[str], since: datetime) -> dict[str, Posted]:
+    async def already_posted(self, conversation: str, keys: list[str],
+                             since: datetime) -> dict[str, Posted] | None:
         return await self.routes.of(conversation).sender.already_posted(conversation, keys, since)
 
 
