@@ -42,12 +42,14 @@ SUBS = {
     ids.RISK: ("add", "new", "log", "list", "ls", "show", "view", "update", "edit", "set", "close", "done",
                "resolve", "help", "delete"),
     ids.FEEDBACK: ("list", "ls", "act", "client", "team", "private", "anon", "help", "The client is happy"),
-    ids.PROJECT: ("new", "add", "create", "list", "ls", "show", "view", "help", "delete"),
+    ids.PROJECT: ("new", "add", "create", "list", "ls", "show", "view", "update", "edit", "close", "done", "help",
+                  "delete"),
     ids.CHECKIN: ("add", "remove", "rm", "delete", "schedule", "send", "now", "results", "result", "stats", "help"),
     ids.STANDUP: ("setup", "set", "config", "now", "send", "ask", "skip", "off", "away", "report", "status",
                   "who", "help"),
     ids.SUMMARY: ("project=Apollo", "help", "Apollo", ""),
     ids.SCOPE: ("set", "change", "approve", "reject", "show", "help", "Apollo", "C-1", ""),
+    ids.LESSON: ("list", "ls", "find", "search", "add", "help", "Keep a second vendor", ""),
 }
 
 
@@ -105,12 +107,13 @@ def json_values() -> st.SearchStrategy[Any]:
 # ---- interactive payloads -------------------------------------------------------------------------
 
 SCORE_IDS = tuple(f"{ids.CHECKIN_SCORE}_{n}" for n in range(1, 6))
-PAGE_IDS = tuple(f"{p}_{d}" for p in (ids.RISK_PAGE, ids.FEEDBACK_PAGE) for d in ("prev", "next"))
+PAGE_IDS = tuple(f"{p}_{d}" for p in (ids.RISK_PAGE, ids.FEEDBACK_PAGE, ids.LESSON_PAGE) for d in ("prev", "next"))
 ACTION_IDS = (*SCORE_IDS, *PAGE_IDS, ids.CHECKIN_STATUS, ids.CHECKIN_COMMENT, ids.CHECKIN_LOG_RISK,
               ids.STANDUP_OPEN, ids.STANDUP_BLOCKER_RISK, ids.REVIEW_VALID, ids.REVIEW_UPDATE, ids.REVIEW_CLOSE,
-              ids.SUMMARY_FULL_RISKS, ids.SCOPE_APPROVE, ids.SCOPE_REJECT, ids.STANDUP_CHANGE, ids.CHECKIN_CHANGE)
+              ids.SUMMARY_FULL_RISKS, ids.SCOPE_APPROVE, ids.SCOPE_REJECT, ids.STANDUP_CHANGE, ids.CHECKIN_CHANGE,
+              ids.LESSON_OPEN, ids.RISK_DUPLICATE)
 CALLBACK_IDS = (ids.RISK_MODAL, ids.FEEDBACK_MODAL, ids.CHECKIN_COMMENT_MODAL, ids.STANDUP_MODAL,
-                ids.RISK_UPDATE_MODAL, ids.SCOPE_BASELINE_MODAL, ids.SCOPE_CHANGE_MODAL)
+                ids.RISK_UPDATE_MODAL, ids.SCOPE_BASELINE_MODAL, ids.SCOPE_CHANGE_MODAL, ids.LESSON_MODAL)
 BLOCK_IDS = tuple(v for k, v in vars(ids).items() if k.startswith("B_"))
 
 

@@ -34,6 +34,7 @@ from bot.checkins import grammar as g_checkin
 from bot.checkins import service as checkins
 from bot.errors import UsageError
 from bot.feedback import grammar as g_feedback
+from bot.lessons import grammar as g_lesson
 from bot.projects import grammar as g_project
 from bot.requests import Help, Modal, Request
 from bot.risks import grammar as g_risk
@@ -68,6 +69,7 @@ PARSERS = {  # each grammar on the text as Slack sends it, read as the Slack fro
     ids.STANDUP: lambda t: g_standup.parse(to_core(t), current_channel="CSALES"),
     ids.SUMMARY: lambda t: g_summary.parse(to_core(t)),
     ids.SCOPE: lambda t: g_scope.parse(to_core(t)),
+    ids.LESSON: lambda t: g_lesson.parse(to_core(t)),
 }
 USERS = ("UMEMBER", "UMEMBER2", "UMGR", "UADMIN", "UGUEST", "UOTHER")
 

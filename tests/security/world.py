@@ -105,6 +105,7 @@ def build(d: Driver, team: str = TEAM) -> World:
     _ok(cmd("/scope", f"change project={PROJECT} Add SSO days=3", "UMEMBER", team=team), "C-1")
     world.views[ids.SCOPE_BASELINE_MODAL] = cmd("/scope", f"set project={PROJECT}", "UMGR", team=team).opened()[0]
     world.views[ids.SCOPE_CHANGE_MODAL] = cmd("/scope", "change", "UMEMBER", team=team).opened()[0]
+    world.views[ids.LESSON_MODAL] = cmd("/lesson", "", "UMEMBER", team=team).opened()[0]
     return world
 
 
