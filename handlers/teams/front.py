@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Coroutine
 from typing import Any
 
@@ -39,6 +40,11 @@ log = logging.getLogger(__name__)
 # Listeners past their HTTP answer at once (see bot.backlog): as for Slack.
 BACKGROUND_LIMIT = 2
 MAX_BODY = 1 << 20
+# What an activity tells of its sender and conversation is written when it differs from what this process
+# last wrote, and at least this often when it does not (so `seen_at` is at most this old); a person who
+# writes many messages in a row costs one write, not one per message.
+SEEN_REFRESH_S = 600.0
+SEEN_KEPT = 4096
 
 Response = tuple[int, Any]  # status, JSON body (None: no body)
 
@@ -53,6 +59,7 @@ class TeamsFrontEnd:
         self.verifier = verifier or InboundVerifier(settings.teams_openid_url, settings.teams_app_id)
         self.backlog = Backlog(BACKGROUND_LIMIT)
         self.listeners = dict(LISTENERS)
+        self._seen: dict[tuple[Any, ...], float] = {}  # what was last written of a sender -> when (monotonic)
 
     async def start(self) -> None:
         """At start: the names of the people seen before, so that messages name them (not their ids)."""
@@ -86,13 +93,16 @@ class TeamsFrontEnd:
             return 403, {"error": "Forbidden"}
         listener = self.listeners.get(str(body.get("type") or ""))
         turn = Turn(self.deps, inbound)
-        try:
-            await self.deps.db.write(seen.record, inbound=inbound)
-        except Unavailable:
-            log.warning("teams: database unavailable; Teams will send the activity again")
-            return 503, {"error": "unavailable"}
+        if self._news(inbound):
+            try:
+                await self.deps.db.write(seen.record, inbound=inbound)
+            except Unavailable:
+                self._seen.pop(seen.fingerprint(inbound), None)
+                log.warning("teams: database unavailable; Teams will send the activity again")
+                return 503, {"error": "unavailable"}
+            if inbound.user:
+                self.deps.people.forget(inbound.tenant, inbound.user)
         if inbound.user:
-            self.deps.people.forget(inbound.tenant, inbound.user)
             remember_name(inbound.user, inbound.name)
         for aad, _, name in inbound.mentioned_people():
             remember_name(aad, name)
@@ -102,6 +112,18 @@ class TeamsFrontEnd:
         if answer is None:
             return 200, None
         return 200, answer
+
+    def _news(self, inbound: Inbound) -> bool:
+        """Whether what `inbound` tells of its sender and conversation is worth writing: it differs from
+        what this process last wrote, or that was `SEEN_REFRESH_S` ago. Counted as written from now on."""
+        key, now = seen.fingerprint(inbound), time.monotonic()
+        last = self._seen.get(key)
+        if last is not None and now - last < SEEN_REFRESH_S:
+            return False
+        if len(self._seen) >= SEEN_KEPT and key not in self._seen:
+            self._seen.pop(next(iter(self._seen)))
+        self._seen[key] = now
+        return True
 
     def later(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` after the HTTP answer, in its turn of the backlog."""

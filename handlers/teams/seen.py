@@ -9,6 +9,8 @@ the new name and time zone at once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import update
 from sqlmodel import Session, col
 
@@ -16,6 +18,14 @@ from handlers.teams.activity import Inbound
 from storage import clock
 from storage.models import SlackUser
 from storage.repositories import teams as repo
+
+
+def fingerprint(inbound: Inbound) -> tuple[Any, ...]:
+    """Everything `record` writes of an activity but the time: two activities with the same fingerprint
+    write the same rows."""
+    i = inbound
+    return (i.tenant, i.user, i.bot_scoped_id, i.name, i.service_url, i.tz, i.kind, i.conversation, i.team_group,
+            i.conversation_name, tuple(i.mentioned_people()))
 
 
 def record(*, session: Session, inbound: Inbound) -> None:
