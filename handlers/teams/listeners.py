@@ -14,8 +14,9 @@ from typing import Any
 
 from bot.errors import UserError
 from handlers.teams import text as teams_text
-from handlers.teams.actions import STALE, VERBS, Answer, Later, note
+from handlers.teams.actions import VERBS
 from handlers.teams.activity import PERSONAL
+from handlers.teams.answers import STALE, Answer, Later, note
 from handlers.teams.commands import COMMANDS, HELP
 from handlers.teams.errors import apology
 from handlers.teams.render import Rendered
