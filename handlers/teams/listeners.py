@@ -25,7 +25,8 @@ from handlers.teams.session import Turn
 
 log = logging.getLogger(__name__)
 
-WELCOME = ("Hi, I'm the project assistant: I keep the team's risks, feedback, check-ins and stand-ups. "
+WELCOME = ("Hi, I'm the project assistant: I keep the team's risks, feedback, check-ins, stand-ups, project "
+           "scope and lessons learned. "
            "Type `help` to see what I can do (in a channel, @mention me first).")
 INVOKE_ACTION = "adaptiveCard/action"
 
