@@ -156,8 +156,16 @@ def test_reject_by_button_and_by_command(teams: TeamsClient, teams_stub: TeamsSt
     assert "was rejected" in told and "not in this phase" in told
     assert "already rejected" in said(teams, teams_stub, "scope approve C-2")
     assert "no change request C-9" in said(teams, teams_stub, "scope approve C-9")
+    # a third, approved by command
+    said(teams, teams_stub, "scope change project=Apollo Extra export days=3", ANN)
+    cards_with(teams_stub, MANAGER.dm, "scope.approve", 3)
+    told_before = len(teams_stub.sent(ANN.dm))
+    assert "Approved" in said(teams, teams_stub, "scope approve C-3 fits the budget")
+    told = answer_of(teams_stub, ANN.dm, since=told_before)
+    assert "was approved" in told and "fits the budget" in told
     listing = said(teams, teams_stub, "scope Apollo", ANN)
-    assert "C-1" in listing and "C-2" in listing and "rejected" in listing
+    assert "C-1" in listing and "C-2" in listing and "C-3" in listing and "rejected" in listing
+    assert [c.status for c in rows(engine, ScopeChange)] == ["rejected", "rejected", "approved"]
 
 
 def test_the_change_form_card_and_its_submit(teams: TeamsClient, teams_stub: TeamsStub, engine: Engine) -> None:
