@@ -3,7 +3,7 @@ Slack front end's buttons and forms call.
 
 Each handler gets the turn and the action's `data` (the card's inputs included) and returns the
 invoke's answer, given in the HTTP response: a card that replaces the one pressed (the answer shown
-in place), or a message (`Answer.note`) that leaves the card as it was (a refusal, bad input,
+in place), or a message (`answers.note`) that leaves the card as it was (a refusal, bad input,
 nothing stored). Work the person need not wait for (the managers' alert, a stand-up answer posted
 to its channel, announcements) goes in `later`, run after the HTTP answer. Who may press what is
 the core's rule: a poll answered by anyone but the person asked is refused, nothing stored.
@@ -11,7 +11,6 @@ the core's rule: a poll answered by anyone but the person asked is refused, noth
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date
 from typing import Any
 
@@ -20,7 +19,6 @@ from bot.checkins import service as checkins
 from bot.errors import UserError
 from bot.feedback import service as feedback
 from bot.feedback.grammar import ListFeedback
-from bot.outcomes import Outcome
 from bot.reviews import service as reviews
 from bot.reviews.views import UpdateForm
 from bot.risks import service as risks
@@ -30,62 +28,17 @@ from bot.standups import service as standups
 from bot.standups.views import PromptAnswered
 from bot.summaries import service as summaries
 from bot.summaries.grammar import AllOpenRisks
-from handlers.teams import forms, ids
+from handlers.teams import forms, ids, lessons, scope
+from handlers.teams.answers import STALE, Answer, Handler, Later, note, replace
+from handlers.teams.answers import need as _need
+from handlers.teams.answers import number as _int
+from handlers.teams.answers import shown as _shown
 from handlers.teams.render import Activity, Rendered
-from handlers.teams.render.cards import CARD
 from handlers.teams.render.catalog import render
 from handlers.teams.render.checkins import comment_form
 from handlers.teams.render.risks import risk_form
 from handlers.teams.render.standups import prompt_card
 from handlers.teams.session import Turn
-from handlers.teams.text import core
-
-STALE = "This button no longer works. Please use the latest message."
-MESSAGE = "application/vnd.microsoft.activity.message"
-
-Later = Callable[[Coroutine[Any, Any, None]], None]
-Answer = dict[str, Any]
-Handler = Callable[[Turn, dict[str, Any], Later], Awaitable[Answer]]
-
-
-def note(text: str) -> Answer:
-    """A message shown to the person who pressed; the card stays as it was."""
-    return {"statusCode": 200, "type": MESSAGE, "value": core(text)}
-
-
-def replace(activities: list[Activity]) -> Answer:
-    """The card pressed, replaced by the first card of `activities` (a text answer: a note)."""
-    first = activities[0] if activities else {}
-    for attachment in first.get("attachments") or []:
-        if attachment.get("contentType") == CARD:
-            return {"statusCode": 200, "type": CARD, "value": attachment["content"]}
-    return {"statusCode": 200, "type": MESSAGE, "value": first.get("text") or " "}
-
-
-def _int(data: dict[str, Any], key: str) -> int | None:
-    v = data.get(key)
-    if isinstance(v, str) and v.isdecimal() and len(v) < 10:
-        v = int(v)
-    return v if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 else None
-
-
-def _need(value: int | None) -> int:
-    if value is None:
-        raise UserError(STALE)
-    return value
-
-
-def rest_later(turn: Turn, outcome: Outcome, later: Later) -> None:
-    """What an outcome asks beyond its reply (further replies, posts, schedule changes), after the answer."""
-    if outcome.more or outcome.posts or outcome.reschedule:
-        later(turn.deliver(Outcome(reply=None, more=outcome.more, posts=outcome.posts,
-                                   reschedule=outcome.reschedule)))
-
-
-async def _shown(turn: Turn, outcome: Outcome, later: Later) -> Answer:
-    rest_later(turn, outcome, later)
-    return replace(render(outcome.reply))
-
 
 # ---- forms ------------------------------------------------------------------------------------------
 
@@ -268,4 +221,14 @@ VERBS: dict[str, Handler] = {
     ids.REVIEW_UPDATE: review_update,
     ids.REVIEW_CLOSE: review_close,
     ids.REVIEW_SAVE: review_save,
+    ids.LESSON_SUBMIT: lessons.submit,
+    ids.LESSON_PAGE: lessons.page,
+    ids.LESSON_OPEN: lessons.open_form,
+    ids.RISK_DUPLICATE: lessons.duplicate,
+    ids.SCOPE_APPROVE: scope.approve,
+    ids.SCOPE_REJECT: scope.reject,
+    ids.SCOPE_BASELINE_SUBMIT: scope.baseline_submit,
+    ids.SCOPE_CHANGE_SUBMIT: scope.change_submit,
+    ids.STANDUP_CHANGE: scope.from_standup,
+    ids.CHECKIN_CHANGE: scope.from_checkin,
 }

@@ -30,7 +30,7 @@ from bot.standups import service as standups
 from bot.standups.views import PromptsSent
 from bot.summaries import grammar as summary_grammar
 from bot.summaries import service as summaries
-from handlers.teams import forms, ids
+from handlers.teams import forms, ids, lessons, scope
 from handlers.teams.session import Turn
 
 NOT_RUNNING = "My scheduler isn't running right now, so nothing was sent. Please try again in a minute."
@@ -61,6 +61,8 @@ async def project(turn: Turn, text: str) -> None:
     request = project_grammar.parse(text)
     if isinstance(request, Help):
         await turn.tell(request.text)
+    elif isinstance(request, project_grammar.CloseProject):
+        await lessons.close_project(turn, request)
     else:
         await turn.perform(request, projects.perform)
 
@@ -129,9 +131,12 @@ COMMANDS: dict[str, Handler] = {
     ids.CHECKIN: checkin,
     ids.STANDUP: standup,
     ids.SUMMARY: summary,
+    ids.SCOPE: scope.command,
+    ids.LESSON: lessons.command,
 }
 
-HELP = ("I keep the team's risks, feedback, check-ins and stand-ups. Type a command, for example "
-        "`risk add Vendor may slip p=4 i=5`, `risk list`, `feedback`, `project list`, `checkin results`, "
-        "`standup report` or `summary`; add `help` after one (`risk help`) to see what it can do. "
+HELP = ("I keep the team's risks, feedback, check-ins, stand-ups, project scope and lessons learned. Type a "
+        "command, for example `risk add Vendor may slip p=4 i=5`, `risk list`, `feedback`, `project list`, "
+        "`checkin results`, `standup report`, `summary`, `scope show Apollo`, `scope change project=Apollo "
+        "Add SSO days=5` or `lesson list q=vendor`; add `help` after one (`scope help`) to see what it can do. "
         "In a channel or group chat, @mention me first.")

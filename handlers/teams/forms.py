@@ -14,9 +14,14 @@ from bot import text
 from bot.errors import UsageError
 from bot.feedback.grammar import MAX_TEXT as FEEDBACK_MAX
 from bot.feedback.grammar import SENTIMENTS, SOURCES, GiveFeedback
-from bot.parsing import MAX_YEARS_AHEAD, blank, latest_date
+from bot.lessons.grammar import MAX_TEXT as LESSON_MAX
+from bot.lessons.grammar import AddLesson, tags
+from bot.parsing import MAX_YEARS_AHEAD, amount, blank, latest_date
 from bot.risks.grammar import DEFAULT_LEVEL, MAX_TEXT, MAX_TITLE, STATUSES, RiskInput
 from bot.routing import GUID
+from bot.scope.grammar import MAX_TEXT as SCOPE_MAX
+from bot.scope.grammar import MAX_TITLE as CHANGE_MAX
+from bot.scope.grammar import RequestChange, SetBaseline, person_days
 from bot.standups.views import MAX_ANSWER
 from handlers.teams import ids
 from handlers.teams.render.feedback import feedback_form
@@ -29,15 +34,18 @@ LABELS = {ids.I_TITLE: "Title", ids.I_DESCRIPTION: "Description", ids.I_PROBABIL
           ids.I_IMPACT: "Impact", ids.I_OWNER: "Owner", ids.I_MITIGATION: "Mitigation",
           ids.I_CONTINGENCY: "Contingency", ids.I_REVIEW: "Review date", ids.I_STATUS: "Status",
           ids.I_SOURCE: "From", ids.I_SENTIMENT: "Sentiment", ids.I_TEXT: "Feedback", ids.I_COMMENT: "Comment",
-          ids.I_YESTERDAY: "Yesterday", ids.I_TODAY: "Today", ids.I_BLOCKERS: "Blockers"}
+          ids.I_YESTERDAY: "Yesterday", ids.I_TODAY: "Today", ids.I_BLOCKERS: "Blockers", ids.I_TAGS: "Tags",
+          ids.I_PROJECT: "Project", ids.I_PROJECT_NAME: "Project", ids.I_DAYS: "Person-days", ids.I_COST: "Cost",
+          ids.I_IN_SCOPE: "In scope", ids.I_OUT_SCOPE: "Out of scope", ids.I_ASSUMPTIONS: "Assumptions"}
 
 
 class FormError(UsageError):
     """What is wrong with a submitted card, field by field."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], labels: dict[str, str] | None = None) -> None:
         self.errors = errors
-        lines = "\n".join(f"- {LABELS.get(k, k)}: {v}" for k, v in errors.items())
+        named = {**LABELS, **(labels or {})}
+        lines = "\n".join(f"- {named.get(k, k)}: {v}" for k, v in errors.items())
         super().__init__(f"Nothing was saved; please fix the form:\n{lines}")
 
 
@@ -194,3 +202,61 @@ def standup_answer(data: dict[str, Any]) -> tuple[str | None, str, str | None]:
     if errors:
         raise FormError(errors)
     return yesterday, today or "", blockers
+
+
+def _figure(data: dict[str, Any], key: str, errors: dict[str, str], *, signed: bool = False,
+            money: bool = False) -> float | None:
+    """Person-days (`signed`: a change may take days away) or a money amount; None when left empty."""
+    raw = data.get(key)
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        return amount(str(raw), key) if money else person_days(str(raw), key, signed=signed)
+    except UsageError:
+        errors[key] = ("An amount such as 50000 or 50k, please." if money
+                       else "A number of person-days such as 40 or 2.5, please.")
+        return None
+
+
+def baseline_request(data: dict[str, Any], project_id: int) -> SetBaseline:
+    """The baseline form: an empty text field clears what the baseline said."""
+    errors: dict[str, str] = {}
+    days = _figure(data, ids.I_DAYS, errors)
+    texts = {k: as_text(data, k, errors, SCOPE_MAX) or "" for k in (ids.I_IN_SCOPE, ids.I_OUT_SCOPE,
+                                                                    ids.I_ASSUMPTIONS)}
+    if errors:
+        raise FormError(errors)
+    return SetBaseline(project_id=project_id, days=days, in_scope=texts[ids.I_IN_SCOPE],
+                       out_scope=texts[ids.I_OUT_SCOPE], assumptions=texts[ids.I_ASSUMPTIONS])
+
+
+def change_request(data: dict[str, Any]) -> RequestChange:
+    """The change request form; where it came from (a stand-up, a check-in) rides in the submit's data."""
+    errors: dict[str, str] = {}
+    title = as_text(data, ids.I_TITLE, errors, CHANGE_MAX, required=True)
+    project_id, project_name = project_ref(data)
+    if project_id is None and not project_name:
+        errors[ids.I_PROJECT] = "Pick a project."
+    days = _figure(data, ids.I_DAYS, errors, signed=True)
+    cost = _figure(data, ids.I_COST, errors, money=True)
+    if errors:
+        raise FormError(errors, {ids.I_TITLE: "Change"})
+    source = data.get(ids.D_SOURCE)
+    return RequestChange(title=" ".join((title or "").split()), project_id=project_id, project_name=project_name,
+                         days=days, cost=cost, source=str(source) if source in ("standup", "checkin") else "manual")
+
+
+def lesson_request(data: dict[str, Any]) -> AddLesson:
+    errors: dict[str, str] = {}
+    said = as_text(data, ids.I_TEXT, errors, LESSON_MAX, required=True)
+    raw_tags = as_text(data, ids.I_TAGS, errors, 500)
+    found: tuple[str, ...] = ()
+    if raw_tags:
+        try:
+            found = tags(raw_tags)
+        except UsageError:
+            errors[ids.I_TAGS] = "Tags are words of letters, digits, - _ or ., separated by commas."
+    project_id, project_name = project_ref(data)
+    if errors:
+        raise FormError(errors, {ids.I_TEXT: "Lesson"})
+    return AddLesson(text=said or "", project_id=project_id, project_name=project_name, tags=found)

@@ -14,9 +14,9 @@ PROJECT = "project"
 CHECKIN = "checkin"
 STANDUP = "standup"
 SUMMARY = "summary"
-COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY)
-LESSON = "lesson"  # joins COMMANDS with its inbound dispatch
-SCOPE = "scope"  # served once the inbound dispatch routes it (and the app manifest lists it)
+LESSON = "lesson"
+SCOPE = "scope"
+COMMANDS = (RISK, FEEDBACK, PROJECT, CHECKIN, STANDUP, SUMMARY, SCOPE, LESSON)
 
 # ---- card verbs (Action.Execute `verb`) ----------------------------------------------------------
 
@@ -54,11 +54,6 @@ LESSON_PAGE = "lesson.page"  # data: project, tag, query, page
 LESSON_OPEN = "lesson.open"  # a closed project's prompt: answer with the lesson form (data: project)
 RISK_DUPLICATE = "risk.duplicate"  # close the new risk as a duplicate (data: number, of)
 
-VERBS = (RISK_SUBMIT, FEEDBACK_SUBMIT, RISK_PAGE, FEEDBACK_PAGE, CHECKIN_ANSWER, CHECKIN_COMMENT,
-         CHECKIN_COMMENT_SAVE, CHECKIN_LOG_RISK, STANDUP_ANSWER, STANDUP_EDIT, STANDUP_BLOCKER_RISK,
-         REVIEW_VALID, REVIEW_UPDATE, REVIEW_CLOSE, REVIEW_SAVE, SUMMARY_FULL_RISKS, LESSON_SUBMIT, LESSON_PAGE,
-         LESSON_OPEN, RISK_DUPLICATE)
-
 # Scope (data: change, the number of C-N; the baseline form: project)
 SCOPE_APPROVE = "scope.approve"
 SCOPE_REJECT = "scope.reject"
@@ -68,6 +63,11 @@ STANDUP_CHANGE = "standup.change"  # a stand-up answer as a change request: open
 CHECKIN_CHANGE = "checkin.change"  # a check-in comment as a change request (data: poll, answerer)
 SCOPE_VERBS = (SCOPE_APPROVE, SCOPE_REJECT, SCOPE_BASELINE_SUBMIT, SCOPE_CHANGE_SUBMIT, STANDUP_CHANGE,
                CHECKIN_CHANGE)
+
+VERBS = (RISK_SUBMIT, FEEDBACK_SUBMIT, RISK_PAGE, FEEDBACK_PAGE, CHECKIN_ANSWER, CHECKIN_COMMENT,
+         CHECKIN_COMMENT_SAVE, CHECKIN_LOG_RISK, STANDUP_ANSWER, STANDUP_EDIT, STANDUP_BLOCKER_RISK,
+         REVIEW_VALID, REVIEW_UPDATE, REVIEW_CLOSE, REVIEW_SAVE, SUMMARY_FULL_RISKS, LESSON_SUBMIT, LESSON_PAGE,
+         LESSON_OPEN, RISK_DUPLICATE, *SCOPE_VERBS)
 
 # ---- keys of an action's data ---------------------------------------------------------------------
 
@@ -121,4 +121,4 @@ SCOPE_INPUTS = (I_DAYS, I_COST, I_IN_SCOPE, I_OUT_SCOPE, I_ASSUMPTIONS)
 
 INPUTS = (I_TITLE, I_DESCRIPTION, I_PROJECT, I_PROJECT_NAME, I_PROBABILITY, I_IMPACT, I_OWNER, I_MITIGATION,
           I_CONTINGENCY, I_REVIEW, I_STATUS, I_SOURCE, I_SENTIMENT, I_TEXT, I_PRIVATE, I_ANONYMOUS,
-          I_CHECKIN_STATUS, I_COMMENT, I_YESTERDAY, I_TODAY, I_BLOCKERS, I_TAGS)
+          I_CHECKIN_STATUS, I_COMMENT, I_YESTERDAY, I_TODAY, I_BLOCKERS, I_TAGS, *SCOPE_INPUTS)

@@ -14,8 +14,9 @@ from typing import Any
 
 from bot.errors import UserError
 from handlers.teams import text as teams_text
-from handlers.teams.actions import STALE, VERBS, Answer, Later, note
+from handlers.teams.actions import VERBS
 from handlers.teams.activity import PERSONAL
+from handlers.teams.answers import STALE, Answer, Later, note
 from handlers.teams.commands import COMMANDS, HELP
 from handlers.teams.errors import apology
 from handlers.teams.render import Rendered
@@ -24,7 +25,8 @@ from handlers.teams.session import Turn
 
 log = logging.getLogger(__name__)
 
-WELCOME = ("Hi, I'm the project assistant: I keep the team's risks, feedback, check-ins and stand-ups. "
+WELCOME = ("Hi, I'm the project assistant: I keep the team's risks, feedback, check-ins, stand-ups, project "
+           "scope and lessons learned. "
            "Type `help` to see what I can do (in a channel, @mention me first).")
 INVOKE_ACTION = "adaptiveCard/action"
 

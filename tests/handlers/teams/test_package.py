@@ -27,7 +27,7 @@ SCHEMA_SHA256 = "3339690aacd9049bc65ade66b258982803d8c6c6d3897a23f8a057b6ebe3547
 SCHEMA_URL = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.30/MicrosoftTeams.schema.json"
 SOURCE = Path(__file__).resolve().parents[3] / "teams"
 APP_ID = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
-COMMANDS = ["risk", "feedback", "project", "checkin", "standup", "summary"]
+COMMANDS = ["risk", "feedback", "project", "checkin", "standup", "summary", "scope", "lesson"]
 
 
 def schema_errors(manifest: dict[str, Any]) -> list[str]:
@@ -99,7 +99,7 @@ def test_the_source_manifest_is_valid_v1_30() -> None:
     assert manifest["icons"] == {"color": "color.png", "outline": "outline.png"}
 
 
-def test_the_bot_serves_every_scope_with_the_six_commands() -> None:
+def test_the_bot_serves_every_scope_with_the_eight_commands() -> None:
     (bot,) = source_manifest()["bots"]
     assert sorted(bot["scopes"]) == ["groupChat", "personal", "team"]
     assert bot["supportsFiles"] is False

@@ -9,21 +9,35 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from storage.models import Feedback, Project, Risk
-from tests.support.teams import ANN, BOB, CHANNEL, MANAGER, TeamsClient, answer_of, cards_in, wait_for
+from tests.support.teams import (
+    ANN,
+    BOB,
+    CHANNEL,
+    MANAGER,
+    TeamsClient,
+    answer_of,
+    cards_in,
+    shown,
+    wait_for,
+    wait_sent,
+)
 from tests.teams_stub import TeamsStub
 
 
-def said(teams: TeamsClient, stub: TeamsStub, text: str, who=MANAGER, **kw) -> str:
-    """Type `text` to the bot; the next thing it sends to that person's chat (or the channel)."""
+def said(teams: TeamsClient, stub: TeamsStub, text: str, who=MANAGER, *, count: int = 1, **kw) -> str:
+    """Type `text` to the bot; the next `count` things it sends to that person's chat (or the channel):
+    `project new` answers, then reminds to set the scope baseline."""
     where = CHANNEL if kw.get("channel") else who.dm
     before = len(stub.sent(where))
     status, _ = teams.say(text, who, **kw)
     assert status == 200
-    return answer_of(stub, where, since=before)
+    got = wait_sent(stub, where, count, since=before)
+    assert len(got) >= count, f"{len(got)} of {count} answers to {text!r}"
+    return "\n".join(shown(call) for call in got)
 
 
 def test_risk_commands(teams: TeamsClient, teams_stub: TeamsStub, engine: Engine) -> None:
-    assert "Apollo" in said(teams, teams_stub, "project new Apollo client=Acme")
+    assert "Apollo" in said(teams, teams_stub, "project new Apollo client=Acme", count=2)
     assert "R-1" in said(teams, teams_stub, "/risk add Vendor may slip p=3 i=4 project=apollo", ANN)
     said(teams, teams_stub, "risk add Critical one p=5 i=5", ANN)
     listing = said(teams, teams_stub, "risk list", ANN)
@@ -43,7 +57,7 @@ def test_risk_commands(teams: TeamsClient, teams_stub: TeamsStub, engine: Engine
 
 def test_risk_alone_answers_with_the_form_card_and_its_submit_logs_the_risk(
         teams: TeamsClient, teams_stub: TeamsStub, engine: Engine) -> None:
-    said(teams, teams_stub, "project new Apollo")
+    said(teams, teams_stub, "project new Apollo", count=2)
     form = said(teams, teams_stub, "risk", ANN)
     assert "risk.submit" in form and "Input.Text" in form
     with Session(engine) as s:
@@ -83,8 +97,8 @@ def test_feedback_and_anonymous_feedback_keeps_no_author(teams: TeamsClient, tea
 
 
 def test_project_commands(teams: TeamsClient, teams_stub: TeamsStub) -> None:
-    said(teams, teams_stub, "project new Apollo client=Acme")
-    said(teams, teams_stub, "project new Gemini")
+    said(teams, teams_stub, "project new Apollo client=Acme", count=2)
+    said(teams, teams_stub, "project new Gemini", count=2)
     listing = said(teams, teams_stub, "project list")
     assert "Apollo" in listing and "Gemini" in listing
     assert "Acme" in said(teams, teams_stub, "project show apollo")
@@ -97,7 +111,7 @@ def test_unknown_words_get_the_help(teams: TeamsClient, teams_stub: TeamsStub) -
 
 def test_checkin_poll_answered_by_the_addressee_refused_for_anyone_else(
         teams: TeamsClient, teams_stub: TeamsStub, engine: Engine) -> None:
-    said(teams, teams_stub, "project new Apollo")
+    said(teams, teams_stub, "project new Apollo", count=2)
     said(teams, teams_stub, "hi", ANN)  # Ann has a 1:1 chat with the bot
     said(teams, teams_stub, "hi", BOB)
     added = said(teams, teams_stub, "checkin add {0} project=Apollo", mentions=(ANN,))
@@ -134,7 +148,7 @@ def _actions(card: dict, verb: str) -> list[dict]:
 
 
 def test_summary_to_a_manager(teams: TeamsClient, teams_stub: TeamsStub) -> None:
-    said(teams, teams_stub, "project new Apollo")
+    said(teams, teams_stub, "project new Apollo", count=2)
     said(teams, teams_stub, "risk add Vendor may slip p=5 i=5 project=Apollo", ANN)
     summary = said(teams, teams_stub, "summary")
     assert "Vendor may slip" in summary
@@ -153,7 +167,7 @@ def test_an_action_submit_message_is_the_same_verb(teams: TeamsClient, teams_stu
 
 
 def test_a_comment_on_a_poll_through_its_form(teams: TeamsClient, teams_stub: TeamsStub, engine: Engine) -> None:
-    said(teams, teams_stub, "project new Apollo")
+    said(teams, teams_stub, "project new Apollo", count=2)
     said(teams, teams_stub, "hi", ANN)
     said(teams, teams_stub, "checkin add {0} project=Apollo", mentions=(ANN,))
     said(teams, teams_stub, "checkin send project=Apollo")

@@ -27,18 +27,24 @@ from tests.support.teams import (
     answer_of,
     cards_in,
     in_bot,
+    shown,
     wait_for,
+    wait_sent,
 )
 from tests.teams_stub import TeamsStub
 
 CAROL = Person("00000000-0000-4000-8000-0000000000e4", "29:carol", "Carol Far")
 
 
-def said(teams: TeamsClient, stub: TeamsStub, text: str, who: Person = MANAGER, **kw) -> str:
+def said(teams: TeamsClient, stub: TeamsStub, text: str, who: Person = MANAGER, *, count: int = 1, **kw) -> str:
+    """The next `count` things the bot sends after `text` (`project new` also reminds to set the scope
+    baseline)."""
     where = CHANNEL if kw.get("channel") else who.dm
     before = len(stub.sent(where))
     assert teams.say(text, who, **kw)[0] == 200
-    return answer_of(stub, where, since=before)
+    got = wait_sent(stub, where, count, since=before)
+    assert len(got) >= count, f"{len(got)} of {count} answers to {text!r}"
+    return "\n".join(shown(call) for call in got)
 
 
 def test_standup_setup_in_a_channel_prompt_answer_posted_to_the_channel(
@@ -79,7 +85,7 @@ def test_standup_setup_in_a_channel_prompt_answer_posted_to_the_channel(
 
 def test_the_person_the_bot_cannot_reach_is_named_to_the_manager(
         teams: TeamsClient, teams_stub: TeamsStub, engine: Engine) -> None:
-    said(teams, teams_stub, "project new Apollo")
+    said(teams, teams_stub, "project new Apollo", count=2)
     said(teams, teams_stub, "checkin add {0} project=Apollo", mentions=(CAROL,))
     before = len(teams_stub.sent(MANAGER.dm))
     teams_stub.fail_next(403, retry_after=None)  # Teams will not open a 1:1 chat: Carol has not installed the app
@@ -91,7 +97,7 @@ def test_the_person_the_bot_cannot_reach_is_named_to_the_manager(
 
 
 def test_a_person_seen_only_by_mention_gets_a_new_1to1_chat(teams: TeamsClient, teams_stub: TeamsStub) -> None:
-    said(teams, teams_stub, "project new Apollo")
+    said(teams, teams_stub, "project new Apollo", count=2)
     said(teams, teams_stub, "checkin add {0} project=Apollo", mentions=(CAROL,))
     said(teams, teams_stub, "checkin send project=Apollo")
     created = [c for c in teams_stub.calls if c.kind == "create"]
@@ -113,7 +119,7 @@ def test_installation_stores_the_conversation_and_welcomes(teams: TeamsClient, t
 
 def test_weekly_summary_reaches_the_manager_by_a_proactive_message(
         teams: TeamsClient, teams_stub: TeamsStub, teams_served: ServedBot) -> None:
-    said(teams, teams_stub, "project new Apollo")
+    said(teams, teams_stub, "project new Apollo", count=2)
     said(teams, teams_stub, "risk add Vendor may slip p=5 i=5 project=Apollo", ANN)
     rhythm = teams_served.runtime.rhythm
     before = len(teams_stub.sent(MANAGER.dm))
