@@ -64,3 +64,13 @@ def test_summary_at_scale_times_the_summary() -> None:
 def test_summary_at_scale_runs_on_postgresql(pg_url: str) -> None:
     out = run("bench.summary_scale", "--database-url", pg_url)
     assert re.search(r"^postgresql: /summary \(all projects\): median \d+ ms", out, re.M), out
+
+
+def test_teams_ack_latency_measures_the_bot_and_a_bare_teams_sdk_app() -> None:
+    out = run("bench.teams_ack_latency", timeout=120)
+    for target in ("bare Teams SDK", "bot"):
+        assert re.search(rf"^{target} +[\d.]+ +[\d.]+ +[\d.]+ +\d+ +0$", out, re.M), out  # p50 p95 p99 req/s errors
+    assert re.search(r"bot / bare Teams SDK app .*median [\d.]+x.*p99 [\d.]+x", out), out
+    answered = re.search(r"bot answers through the connector: (\d+)/(\d+)", out)
+    assert answered and int(answered[1]) >= int(answered[2]), out
+    assert "bot log: 0 error lines" in out
