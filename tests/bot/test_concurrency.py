@@ -316,7 +316,7 @@ def test_concurrent_first_baselines_make_one_row(db: Db, monkeypatch: pytest.Mon
     db.run(projects.create, actor=MANAGER, name="Apollo")
     results = race(db, monkeypatch, scope_repo, "baseline", [
         (scope.set_baseline, {"actor": MANAGER, "request": SetBaseline(project_name="Apollo", days=40)}),
-        (scope.set_baseline, {"actor": SECOND_MANAGER, "request": SetBaseline(project_name="Apollo", days=40,
+        (scope.set_baseline, {"actor": SECOND_MANAGER, "request": SetBaseline(project_name="Apollo",
                                                                               out_scope="Mobile")}),
     ])
     assert unexpected(results) == []
