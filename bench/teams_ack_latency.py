@@ -25,45 +25,18 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 import jwt
 
-from bench.common import Child, free_port, machine, median, percentile, python, rss_mb, wait_http
+from bench.ack_latency import Run, Target
+from bench.common import Child, free_port, machine, median, python, rss_mb, wait_http
 from bench.seed import PROJECT, scratch_database, seed_risks
 from tests.teams_stub import APP_ID, ISSUER, KID, PASSWORD, TENANT_ID
 
 TARGETS = {"median": 1.2, "p99": 1.5}
 PEOPLE = [f"00000000-0000-4000-8000-{n:012d}" for n in range(1, 31)]
-
-
-@dataclass
-class Run:
-    latencies: list[float]
-    errors: int
-    wall: float
-
-    @property
-    def throughput(self) -> float:
-        return len(self.latencies) / self.wall if self.wall else 0.0
-
-    def pct(self, q: float) -> float:
-        return percentile(self.latencies, q) * 1000
-
-
-@dataclass
-class Target:
-    name: str
-    url: str
-    child: Child
-    is_bot: bool = False
-    runs: list[Run] = field(default_factory=list)
-    drains: list[float] = field(default_factory=list)
-
-    def med(self, what: str) -> float:
-        return median([r.throughput if what == "throughput" else r.pct(float(what)) for r in self.runs])
 
 
 def message_mix(n: int, seed: int) -> list[tuple[str, str]]:

@@ -69,3 +69,14 @@ def target_text(target: float | None, booked: float | None) -> str | None:
         return f"booked {b}, no target set"
     pct = f" ({round((booked or 0) * 100 / target)}%)" if target > 0 else ""
     return f"booked {b} of {target:,.0f} target{pct}"
+
+
+def trend(change: float | None) -> str:
+    """The week-on-week change of the satisfaction average, as it follows the average (" ↑ +0.5")."""
+    if change is None:
+        return ""
+    if change > 0:
+        return f" ↑ +{change:.1f}"
+    if change < 0:
+        return f" ↓ −{-change:.1f}"
+    return " → ±0.0"

@@ -10,16 +10,6 @@ from handlers.slack.render.common import safe, truncate
 WARN = ":warning:"
 
 
-def _arrow(change: float | None) -> str:
-    if change is None:
-        return ""
-    if change > 0:
-        return f" ↑ +{change:.1f}"
-    if change < 0:
-        return f" ↓ −{-change:.1f}"
-    return " → ±0.0"
-
-
 def scope_text(ps: ProjectScope) -> str:
     if ps.creep:
         return ps.creep
@@ -29,7 +19,7 @@ def scope_text(ps: ProjectScope) -> str:
 def target_text(ps: ProjectScope) -> str:
     """Booked against target beside the stakeholder satisfaction and its trend, and the flag."""
     sales = figures.target_text(ps.target, ps.booked) or "no target set"
-    satisfaction = (f"satisfaction *{ps.latest:.1f}*/5{_arrow(ps.change)}" if ps.latest is not None
+    satisfaction = (f"satisfaction *{ps.latest:.1f}*/5{figures.trend(ps.change)}" if ps.latest is not None
                     else "no satisfaction scores yet")
     text = f"{sales} · {satisfaction}"
     return f"{text}\n{WARN} *{figures.SATISFACTION_FLAG}*" if ps.flag else text

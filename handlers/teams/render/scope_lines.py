@@ -9,16 +9,6 @@ from handlers.teams.render.cards import cut
 from handlers.teams.text import plain
 
 
-def _arrow(change: float | None) -> str:
-    if change is None:
-        return ""
-    if change > 0:
-        return f" ↑ +{change:.1f}"
-    if change < 0:
-        return f" ↓ −{-change:.1f}"
-    return " → ±0.0"
-
-
 def scope_text(ps: ProjectScope) -> str:
     if ps.creep:
         return plain(ps.creep)
@@ -28,7 +18,7 @@ def scope_text(ps: ProjectScope) -> str:
 def target_text(ps: ProjectScope) -> str:
     """Booked against target beside the stakeholder satisfaction and its trend, and the flag."""
     sales = figures.target_text(ps.target, ps.booked) or "no target set"
-    satisfaction = (f"satisfaction **{ps.latest:.1f}**/5{_arrow(ps.change)}" if ps.latest is not None
+    satisfaction = (f"satisfaction **{ps.latest:.1f}**/5{figures.trend(ps.change)}" if ps.latest is not None
                     else "no satisfaction scores yet")
     text = f"{sales} · {satisfaction}"
     return f"{text} · ⚠️ **{figures.SATISFACTION_FLAG}**" if ps.flag else text
