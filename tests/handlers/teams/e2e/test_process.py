@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.clock import wall_now
 from tests.slack_stub import SlackStub
 from tests.support.processes import BotProcess, clean_env, start
 from tests.support.teams import ANN, TeamsClient, answer_of
@@ -23,7 +24,10 @@ def test_a_teams_only_bot_starts_and_answers(started: list[BotProcess], tmp_path
                 DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", BOT_MANAGERS="")
     teams = TeamsClient(bot.url, teams_stub)
     assert teams.post(teams.message("risk add Vendor may slip p=2 i=2", ANN), token=None)[0] == 401
-    assert teams.say("risk add Vendor may slip p=2 i=2", ANN)[0] == 200
+    # The bot runs on the real clock, whatever time the suite travels to: its token is minted by that clock.
+    now = int(wall_now().timestamp())
+    token = teams_stub.mint(iat=now, nbf=now, exp=now + 300)
+    assert teams.post(teams.message("risk add Vendor may slip p=2 i=2", ANN), token=token)[0] == 200
     assert "R-1" in answer_of(teams_stub, ANN.dm)
 
 
