@@ -55,7 +55,14 @@ def teams_settings_(db_url: str, teams_stub: TeamsStub) -> Settings:
 @pytest.fixture
 def teams_served(teams_settings_: Settings, engine: Engine) -> Iterator[ServedBot]:
     """The real app, Teams only, on a loopback port (uvicorn in a thread), against the stand-in."""
+    from bot.app import teams_of
+
     bot = ServedBot(teams_settings_, engine)
+    # Teams allows about one message a second per conversation and the connector keeps to it; the stand-in
+    # has no such limit, and tests that wait for several answers would wait that long for each.
+    platform = teams_of(bot.runtime.deps)
+    if platform is not None and platform.connector is not None:
+        platform.connector.min_gap = 0.02
     bot.url = bot.start()  # type: ignore[attr-defined]
     yield bot
     bot.stop()
