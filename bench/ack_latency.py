@@ -28,7 +28,20 @@ from pathlib import Path
 import aiohttp
 
 from bench.bare_apps import STACKS, available
-from bench.common import TEAM, Child, bot_env, free_port, machine, median, percentile, python, rss_mb, sign, wait_http
+from bench.common import (
+    TEAM,
+    Child,
+    bot_env,
+    free_port,
+    machine,
+    median,
+    percentile,
+    print_log_errors,
+    python,
+    rss_mb,
+    sign,
+    wait_http,
+)
 from bench.seed import PROJECT, scratch_database, seed_risks
 
 TARGETS = {"median": 1.2, "p99": 1.5, "throughput": 0.8}
@@ -253,11 +266,7 @@ def main() -> int:
                 finally:
                     for t in targets:
                         t.child.stop()
-                    bot_log = tmp / "bot.log"
-                    if bot_log.exists():
-                        noisy = [ln for ln in bot_log.read_text(errors="replace").splitlines()
-                                 if " ERROR " in ln or "Traceback" in ln]
-                        print(f"bot log: {len(noisy)} error lines" + (f", first: {noisy[0]}" if noisy else ""))
+                    print_log_errors(tmp / "bot.log")
         finally:
             stand_in_proc.stop()
     # 2: something was lost or refused; 1: a target was missed (not judged in a --small run)

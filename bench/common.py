@@ -174,3 +174,10 @@ def bot_env(*, port: int, api_url: str, database_url: str, **extra: str) -> dict
 
 def python() -> str:
     return sys.executable
+
+
+def print_log_errors(log: Path) -> None:
+    """How many error lines and tracebacks a server's log has, and the first of them."""
+    if log.exists():
+        noisy = [ln for ln in log.read_text(errors="replace").splitlines() if " ERROR " in ln or "Traceback" in ln]
+        print(f"bot log: {len(noisy)} error lines" + (f", first: {noisy[0]}" if noisy else ""))

@@ -31,7 +31,7 @@ import aiohttp
 import jwt
 
 from bench.ack_latency import Run, Target
-from bench.common import Child, free_port, machine, median, python, rss_mb, wait_http
+from bench.common import Child, free_port, machine, median, print_log_errors, python, rss_mb, wait_http
 from bench.seed import PROJECT, scratch_database, seed_risks
 from tests.teams_stub import APP_ID, ISSUER, KID, PASSWORD, TENANT_ID
 
@@ -221,11 +221,7 @@ def main() -> int:
                 finally:
                     for t in targets:
                         t.child.stop()
-                    bot_log = tmp / "bot.log"
-                    if bot_log.exists():
-                        noisy = [ln for ln in bot_log.read_text(errors="replace").splitlines()
-                                 if " ERROR " in ln or "Traceback" in ln]
-                        print(f"bot log: {len(noisy)} error lines" + (f", first: {noisy[0]}" if noisy else ""))
+                    print_log_errors(tmp / "bot.log")
         finally:
             stand_in.stop()
     return 2 if not complete else 0 if met or args.small else 1

@@ -7,14 +7,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.errors import UsageError, UserError
+from bot.errors import UsageError
 from bot.lessons import service as lessons
 from bot.lessons.grammar import MAX_TEXT, AddLesson, tags
 from handlers.slack import forms, ids
-from handlers.slack.common import deliver, get_deps, run_request, team_of, tell_user, user_of
 from handlers.slack.forms import FormError
-from handlers.slack.render.catalog import render
-from handlers.slack.views.risk import metadata
+from handlers.slack.views.simple import submit
 
 
 def parse_form(values: dict[str, Any]) -> AddLesson:
@@ -36,23 +34,4 @@ def parse_form(values: dict[str, Any]) -> AddLesson:
 
 async def handle_lesson_modal(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
                               context: dict[str, Any]) -> None:
-    try:
-        request = parse_form((view.get("state") or {}).get("values") or {})
-    except FormError as e:
-        await ack(response_action="errors", errors=e.errors)
-        return
-    await ack()
-    meta = metadata(view)
-    team_id, user_id = team_of(body), user_of(body)
-    channel = meta.get("channel") if isinstance(meta.get("channel"), str) else None
-
-    async def say(**message: Any) -> None:
-        await tell_user(client, user_id, channel, message)
-
-    try:
-        outcome = await run_request(request, lessons.perform, get_deps(context), client, team_id, user_id)
-    except UserError as e:
-        for part in render(e):
-            await say(**part)
-        return
-    await deliver(outcome, client, say)
+    await submit(ack, body, view, client, context, parse_form, lessons.perform)
